@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "full_name", "department", "partner", "is_active", "is_staff")
+    list_select_related = ("partner",)
+    list_filter = ("is_active", "is_staff", "is_superuser", "groups")
+    search_fields = ("username", "full_name", "email", "partner__name")
+    autocomplete_fields = ("partner",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Organisation"), {"fields": ("full_name", "department", "partner")}),
+    )

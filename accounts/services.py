@@ -1,0 +1,89 @@
+"""Writes for accounts: keeping the role groups' permissions in step, demo accounts."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+from accounts.models import User
+from accounts.roles import DOMAIN_APPS, STAFF_EDITABLE_MODELS, Role
+
+
+def _role_permissions(role: str):
+    domain = Q(content_type__app_label__in=DOMAIN_APPS)
+    view = Q(codename__startswith="view_")
+    view_users = Q(content_type__app_label="accounts", codename="view_user")
+    if role == Role.ADMINISTRATOR:
+        return Permission.objects.all()
+    if role == Role.MANAGER:
+        return Permission.objects.filter(domain | view_users)
+    if role == Role.AUDITOR:
+        return Permission.objects.filter((domain & view) | view_users)
+    if role == Role.CHAIN_LEADER:
+        return Permission.objects.filter(Q(content_type__app_label="chains") & view)
+    editable = Q(pk__in=[])
+    for app_label, model in STAFF_EDITABLE_MODELS:
+        editable |= Q(content_type__app_label=app_label, content_type__model=model) & (
+            Q(codename__startswith="add_") | Q(codename__startswith="change_")
+        )
+    return Permission.objects.filter((domain & view) | editable)
+
+
+@transaction.atomic
+def roles_sync() -> dict[str, Group]:
+    """Create the role groups if missing and set each one's permissions to its definition."""
+    groups = {}
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(_role_permissions(role))
+        groups[role.value] = group
+    return groups
+
+
+def roles_sync_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate hook: every migrate leaves the role groups complete."""
+    roles_sync()
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    password: str | None  # None when the account already existed (its password is not shown again)
+
+
+DEMO_ACCOUNTS = (
+    ("admin", Role.ADMINISTRATOR, "系统管理员"),
+    ("manager", Role.MANAGER, "示例科室负责人"),
+    ("staff", Role.STAFF, "示例招商专员"),
+    ("chainleader", Role.CHAIN_LEADER, "示例链长单位账号"),
+    ("auditor", Role.AUDITOR, "示例审计员"),
+)
+
+
+@transaction.atomic
+def demo_users_create(*, chain_leader_partner, reset_passwords: bool = False) -> list[DemoAccount]:
+    """One account per role. A password is generated and returned only for an account that is
+    created now (or reset on request), so it is shown once and never stored in clear."""
+    groups = roles_sync()
+    accounts = []
+    for username, role, full_name in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "full_name": full_name,
+                "is_staff": role != Role.CHAIN_LEADER,
+                "is_superuser": role == Role.ADMINISTRATOR,
+                "partner": chain_leader_partner if role == Role.CHAIN_LEADER else None,
+            },
+        )
+        user.groups.add(groups[role])
+        password = None
+        if created or reset_passwords:
+            password = secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        accounts.append(DemoAccount(username=username, role=role, password=password))
+    return accounts

@@ -1,0 +1,251 @@
+"""Industries (the “2+4+6” system as data), industry chains and their segments, the annual
+chain-leader roster, industry work camps and the target list of each chain segment."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+FIRST_ROSTER_YEAR = 2000
+LAST_ROSTER_YEAR = 2100
+
+
+class Industry(models.Model):
+    class Kind(models.TextChoices):
+        LEADING = "leading", _("Leading industry")
+        FEATURED = "featured", _("Featured industry")
+        FUTURE = "future", _("Future industry")
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent industry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
+                name="industry_not_own_parent",
+                violation_error_message=_("An industry cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndustryChain(models.Model):
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="chains"
+    )
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("industry chain")
+        verbose_name_plural = _("industry chains")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChainSegment(models.Model):
+    chain = models.ForeignKey(
+        IndustryChain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="segments"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    position = models.PositiveSmallIntegerField(_("order in chain"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("chain segment")
+        verbose_name_plural = _("chain segments")
+        ordering = ["chain__position", "chain__name", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "position"],
+                name="segment_unique_position_in_chain",
+                violation_error_message=_("This chain already has a segment at that position."),
+            ),
+            models.UniqueConstraint(
+                fields=["chain", "name"],
+                name="segment_unique_name_in_chain",
+                violation_error_message=_("This chain already has a segment of that name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain.name} · {self.name}"
+
+
+class ChainLeaderAppointment(models.Model):
+    """One line of the annual chain-leader roster (年度链长单位清单)."""
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="chain_leader_appointments",
+    )
+    chain = models.ForeignKey(
+        IndustryChain,
+        verbose_name=_("chain"),
+        on_delete=models.PROTECT,
+        related_name="leader_appointments",
+    )
+    year = models.PositiveSmallIntegerField(_("roster year"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chain-leader appointment")
+        verbose_name_plural = _("chain-leader appointments")
+        ordering = ["-year", "chain__position", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "chain", "year"],
+                name="appointment_unique_partner_chain_year",
+                violation_error_message=_(
+                    "This partner is already a chain leader of this chain in that year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_ROSTER_YEAR, year__lte=LAST_ROSTER_YEAR),
+                name="appointment_year_in_range",
+                violation_error_message=_("The roster year must be between 2000 and 2100."),
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "chain"], name="appointment_year_chain")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.chain} · {self.partner}"
+
+
+class WorkCamp(models.Model):
+    """产业工作营: partners and chain leaders co-develop one industry."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("industry"),
+        on_delete=models.PROTECT,
+        related_name="work_camps",
+    )
+    lead_department = models.CharField(_("lead department"), max_length=64)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(
+        "partners.Partner",
+        verbose_name=_("members"),
+        through="WorkCampMembership",
+        related_name="work_camps",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("work camp")
+        verbose_name_plural = _("work camps")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkCampMembership(models.Model):
+    class Role(models.TextChoices):
+        CHAIN_LEADER = "chain_leader", _("Chain leader")
+        MEMBER = "member", _("Member")
+
+    camp = models.ForeignKey(
+        WorkCamp, verbose_name=_("work camp"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="work_camp_memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("work camp member")
+        verbose_name_plural = _("work camp members")
+        ordering = ["camp", "role", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["camp", "partner"],
+                name="membership_unique_partner_in_camp",
+                violation_error_message=_("This partner is already a member of this work camp."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.camp} · {self.partner}"
+
+
+class TargetCompany(models.Model):
+    """One entry of a chain segment's target list (产业生态圈招商目标清单)."""
+
+    class Status(models.TextChoices):
+        IDENTIFIED = "identified", _("Identified")
+        CONTACTING = "contacting", _("Contacting")
+        NEGOTIATING = "negotiating", _("Negotiating")
+        LANDED = "landed", _("Landed")
+        ABANDONED = "abandoned", _("Abandoned")
+
+    name = models.CharField(_("company name"), max_length=128)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    segment = models.ForeignKey(
+        ChainSegment,
+        verbose_name=_("chain segment"),
+        on_delete=models.PROTECT,
+        related_name="target_companies",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.IDENTIFIED,
+        db_index=True,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="target_companies",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("target company")
+        verbose_name_plural = _("target companies")
+        ordering = ["segment__chain__position", "segment__position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "segment",
+                name="target_unique_name_in_segment",
+                violation_error_message=_("This company is already on the segment's target list."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

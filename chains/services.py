@@ -1,0 +1,81 @@
+"""Writes for industries, chains, the chain-leader roster, work camps and target lists."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chains.models import (
+    ChainLeaderAppointment,
+    ChainSegment,
+    IndustryChain,
+    TargetCompany,
+    WorkCamp,
+    WorkCampMembership,
+)
+from partners.models import Partner
+from partners.uscc import validate_uscc
+
+
+def appointment_check_partner(partner: Partner) -> None:
+    """A withdrawn partner cannot be put on a roster."""
+    if partner.status == Partner.Status.WITHDRAWN:
+        raise ValidationError(
+            {
+                "partner": ValidationError(
+                    _("“%(name)s” has withdrawn from the partner plan and cannot be appointed."),
+                    code="partner_withdrawn",
+                    params={"name": partner.name},
+                )
+            }
+        )
+
+
+@transaction.atomic
+def appointment_create(
+    *, partner: Partner, chain: IndustryChain, year: int, note: str = ""
+) -> ChainLeaderAppointment:
+    appointment_check_partner(partner)
+    appointment = ChainLeaderAppointment(partner=partner, chain=chain, year=year, note=note)
+    appointment.full_clean()
+    appointment.save()
+    return appointment
+
+
+@transaction.atomic
+def segments_define(*, chain: IndustryChain, names: list[str]) -> list[ChainSegment]:
+    """Give a chain its ordered segments (规划设计 → 工程建设 → …), keeping existing ones."""
+    segments = []
+    for position, name in enumerate(names, start=1):
+        segment, _created = ChainSegment.objects.get_or_create(
+            chain=chain, name=name, defaults={"position": position}
+        )
+        segments.append(segment)
+    return segments
+
+
+@transaction.atomic
+def work_camp_add_member(
+    *, camp: WorkCamp, partner: Partner, role: str = WorkCampMembership.Role.MEMBER
+) -> WorkCampMembership:
+    membership = WorkCampMembership(camp=camp, partner=partner, role=role)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+def target_check_uscc(uscc: str) -> str:
+    """A target company's code is optional; when given it must be valid."""
+    if not (uscc or "").strip():
+        return ""
+    try:
+        return validate_uscc(uscc)
+    except ValidationError as error:
+        raise ValidationError({"uscc": error}) from None
+
+
+@transaction.atomic
+def target_company_create(*, segment: ChainSegment, name: str, uscc: str = "", **fields):
+    target = TargetCompany(segment=segment, name=name, uscc=target_check_uscc(uscc), **fields)
+    target.full_clean()
+    target.save()
+    return target

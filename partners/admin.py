@@ -1,0 +1,136 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from partners import selectors, services
+from partners.models import Carrier, ContactPerson, Partner, QualificationTag, Recognition
+
+
+class PartnerAdminForm(forms.ModelForm):
+    """Validates the code through the partner service, which also decides the override."""
+
+    override_check_digit = forms.BooleanField(
+        label=_("Accept a wrong check character"),
+        required=False,
+        help_text=_(
+            "Only for real pilot-era codes whose check character does not compute. "
+            "Administrators and managers only; the override is recorded."
+        ),
+    )
+    actor = None  # set per request by PartnerAdmin.get_form
+
+    class Meta:
+        model = Partner
+        exclude = ("uscc_check_overridden_by", "uscc_check_overridden_at")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "uscc" in cleaned:
+            self.uscc_check = services.partner_check_uscc(
+                uscc=cleaned["uscc"],
+                actor=self.actor,
+                override_check_digit=cleaned.get("override_check_digit", False),
+                exclude_pk=self.instance.pk,
+            )
+            cleaned["uscc"] = self.uscc_check.code
+        return cleaned
+
+
+class ContactPersonInline(admin.TabularInline):
+    model = ContactPerson
+    extra = 0
+    fields = ("name", "title", "phone", "email", "is_primary")
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    form = PartnerAdminForm
+    list_display = (
+        "name",
+        "short_name",
+        "uscc",
+        "organisation_type",
+        "industry_names",
+        "carrier",
+        "steward",
+        "primary_contact",
+        "status",
+        "in_doubling_catalogue",
+        "joined_on",
+    )
+    list_filter = (
+        "status",
+        "organisation_type",
+        "in_doubling_catalogue",
+        "industries",
+        "tags",
+        "carrier__kind",
+        "joined_on",
+    )
+    search_fields = ("name", "short_name", "uscc", "contacts__name")
+    autocomplete_fields = (
+        "industries",
+        "segments",
+        "carrier",
+        "steward",
+        "tags",
+        "joined_at_event",
+    )
+    readonly_fields = ("uscc_check_overridden_by", "uscc_check_overridden_at")
+    date_hierarchy = "joined_on"
+    list_per_page = 50
+    inlines = (ContactPersonInline,)
+
+    def get_queryset(self, request):
+        return selectors.partner_list_with_relations()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        services.partner_apply_uscc_check(obj, form.uscc_check, actor=request.user)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("industries"))
+    def industry_names(self, obj: Partner) -> str:
+        return "、".join(industry.name for industry in obj.industries.all())
+
+    @admin.display(description=_("primary contact"))
+    def primary_contact(self, obj: Partner) -> str:
+        contacts = getattr(obj, "primary_contacts", None)
+        return contacts[0].name if contacts else "—"
+
+
+@admin.register(ContactPerson)
+class ContactPersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "partner", "title", "phone", "email", "is_primary")
+    list_select_related = ("partner",)
+    list_filter = ("is_primary",)
+    search_fields = ("name", "phone", "email", "partner__name")
+    autocomplete_fields = ("partner",)
+
+
+@admin.register(Carrier)
+class CarrierAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "zone", "is_featured")
+    list_select_related = ("zone",)
+    list_filter = ("kind", "is_featured", "zone")
+    search_fields = ("name", "address")
+    autocomplete_fields = ("zone",)
+
+
+@admin.register(QualificationTag)
+class QualificationTagAdmin(admin.ModelAdmin):
+    list_display = ("name", "description")
+    search_fields = ("name",)
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(admin.ModelAdmin):
+    list_display = ("year", "title", "category", "partner")
+    list_select_related = ("partner",)
+    list_filter = ("year", "title", "category")
+    search_fields = ("partner__name", "title")
+    autocomplete_fields = ("partner",)

@@ -1,0 +1,243 @@
+"""Development partners (发展伙伴), their contact persons, carriers, qualification tags and
+recognitions."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partners.uscc import FORMAT_REGEX
+from partners.validators import validate_phone
+
+
+class Carrier(models.Model):
+    """载体: a featured office building, a featured park or a functional zone."""
+
+    class Kind(models.TextChoices):
+        BUILDING = "building", _("Office building")
+        PARK = "park", _("Industrial park")
+        ZONE = "zone", _("Functional zone")
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    zone = models.ForeignKey(
+        "self",
+        verbose_name=_("functional zone"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carriers",
+        limit_choices_to={"kind": Kind.ZONE},
+    )
+    is_featured = models.BooleanField(_("featured"), default=False)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("carrier")
+        verbose_name_plural = _("carriers")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="zone") | Q(zone__isnull=True),
+                name="carrier_zone_not_nested",
+                violation_error_message=_("A functional zone cannot sit inside another zone."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QualificationTag(models.Model):
+    """资质标签: 国家高新技术企业, 专精特新“小巨人”, 独角兽 …"""
+
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("qualification tag")
+        verbose_name_plural = _("qualification tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partner(models.Model):
+    class OrganisationType(models.TextChoices):
+        CENTRAL_SOE = "central_soe", _("Central state-owned enterprise")
+        MUNICIPAL_SOE = "municipal_soe", _("Municipal state-owned enterprise")
+        PRIVATE = "private", _("Private enterprise")
+        FOREIGN = "foreign", _("Foreign-invested enterprise")
+        UNIVERSITY = "university", _("University")
+        RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+        FINANCIAL_INSTITUTION = "financial_institution", _("Financial institution")
+        ASSOCIATION = "association", _("Association")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=128, db_index=True)
+    short_name = models.CharField(_("short name"), max_length=32, blank=True)
+    organisation_type = models.CharField(
+        _("organisation type"), max_length=32, choices=OrganisationType.choices, db_index=True
+    )
+    industries = models.ManyToManyField(
+        "chains.Industry", verbose_name=_("industries"), related_name="partners", blank=True
+    )
+    segments = models.ManyToManyField(
+        "chains.ChainSegment",
+        verbose_name=_("chain segments"),
+        related_name="partners",
+        blank=True,
+    )
+    carrier = models.ForeignKey(
+        Carrier,
+        verbose_name=_("carrier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners",
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    registered_capital = models.DecimalField(
+        _("registered capital (10,000 yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    joined_on = models.DateField(_("joined the partner plan on"), db_index=True)
+    joined_at_event = models.ForeignKey(
+        "projects.Event",
+        verbose_name=_("joined at event"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners_joined",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    steward = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("steward"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stewarded_partners",
+    )
+    tags = models.ManyToManyField(
+        QualificationTag, verbose_name=_("qualification tags"), related_name="partners", blank=True
+    )
+    in_doubling_catalogue = models.BooleanField(
+        _("doubling-plan catalogue enterprise"), default=False, db_index=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    uscc_check_overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("check character override by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Set when the code was accepted despite a wrong check character."),
+    )
+    uscc_check_overridden_at = models.DateTimeField(
+        _("check character override at"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("development partner")
+        verbose_name_plural = _("development partners")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uscc__regex=FORMAT_REGEX),
+                name="partner_uscc_format",
+                violation_error_message=_("The unified social credit code is malformed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registered_capital__isnull=True) | Q(registered_capital__gte=0),
+                name="partner_registered_capital_not_negative",
+                violation_error_message=_("Registered capital cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(uscc_check_overridden_by__isnull=True)
+                | Q(uscc_check_overridden_at__isnull=False),
+                name="partner_uscc_override_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactPerson(models.Model):
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=32)
+    title = models.CharField(_("title"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("email"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["partner", "-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=Q(is_primary=True),
+                name="contact_one_primary_per_partner",
+                violation_error_message=_("A partner has only one primary contact."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.partner}）"
+
+
+class Recognition(models.Model):
+    """An entry of an annual recognition list, e.g. 贡献突出市场主体."""
+
+    class Category(models.TextChoices):
+        CHAIN_LEADER = "chain_leader", _("Chain-leader unit")
+        PARTNER = "partner", _("Development partner")
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="recognitions"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("list"), max_length=64)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+
+    class Meta:
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        ordering = ["-year", "title", "category", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "year", "title"],
+                name="recognition_unique_partner_year_list",
+                violation_error_message=_("This partner is already on that list for that year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="recognition_year_in_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title} · {self.partner}"

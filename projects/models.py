@@ -1,0 +1,176 @@
+"""Major projects (重大项目), their stage history and the events where they are promoted or
+signed."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    """A conference or activity, e.g. 2024年倍增追赶合作发展丰台大会."""
+
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", _("Conference")
+        DEMAND_RELEASE = "demand_release", _("Demand release")
+        PROMOTION = "promotion", _("Promotion")
+        OTHER = "other", _("Other activity")
+
+    name = models.CharField(_("name"), max_length=128)
+    date = models.DateField(_("date"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    location = models.CharField(_("location"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-date", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "date"],
+                name="event_unique_name_date",
+                violation_error_message=_("An event of that name on that date already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.date:%Y-%m-%d}）"
+
+
+class Stage(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    SIGNED = "signed", _("Signed")
+    LANDED = "landed", _("Landed")
+    UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+    OPERATING = "operating", _("Operating")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Project(models.Model):
+    class Kind(models.TextChoices):
+        INDUSTRIAL = "industrial", _("Industrial project")
+        URBAN_RENEWAL = "urban_renewal", _("Urban renewal")
+        CARRIER = "carrier", _("Carrier project")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=128, db_index=True)
+    code = models.CharField(_("project code"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    industries = models.ManyToManyField(
+        "chains.Industry", verbose_name=_("industries"), related_name="projects", blank=True
+    )
+    carrier = models.ForeignKey(
+        "partners.Carrier",
+        verbose_name=_("carrier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    location = models.CharField(_("location"), max_length=128, blank=True)
+    planned_investment = models.DecimalField(
+        _("planned investment (100 million yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    investors = models.ManyToManyField(
+        "partners.Partner", verbose_name=_("investors"), related_name="projects", blank=True
+    )
+    stage = models.CharField(
+        _("stage"), max_length=24, choices=Stage.choices, default=Stage.LEAD, db_index=True
+    )
+    stage_changed_at = models.DateTimeField(_("stage changed at"), null=True, blank=True)
+    drop_reason = models.TextField(_("reason for dropping"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_projects",
+    )
+    is_new_quality = models.BooleanField(_("new quality productive forces"), default=False)
+    promoted_at = models.ForeignKey(
+        Event,
+        verbose_name=_("promoted at"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects_promoted",
+    )
+    signed_at = models.ForeignKey(
+        Event,
+        verbose_name=_("signed at"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects_signed",
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("major project")
+        verbose_name_plural = _("major projects")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_investment__isnull=True) | Q(planned_investment__gte=0),
+                name="project_investment_not_negative",
+                violation_error_message=_("Planned investment cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage=Stage.DROPPED) | ~Q(drop_reason=""),
+                name="project_dropped_has_reason",
+                violation_error_message=_("A dropped project needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=Stage.values),
+                name="project_stage_valid",
+                violation_error_message=_("Unknown project stage."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageChange(models.Model):
+    """One move of a project through the pipeline; written only by the stage-change service."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(_("from stage"), max_length=24, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=24, choices=Stage.choices)
+    changed_at = models.DateTimeField(_("changed at"), db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["project", "changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_stage=F("to_stage")),
+                name="stage_change_moves",
+                violation_error_message=_("A stage change must change the stage."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.from_stage or '—'} → {self.to_stage}"

@@ -1,0 +1,112 @@
+"""Writes for projects: creation and every move through the pipeline, each recorded."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.models import Project, Stage, StageChange
+
+# The pipeline moves one step forward (negotiations may also fall back to lead); any live stage
+# can be dropped; a dropped project can only be reopened at the stage it was dropped from.
+FORWARD = {
+    Stage.LEAD: {Stage.NEGOTIATING},
+    Stage.NEGOTIATING: {Stage.SIGNED, Stage.LEAD},
+    Stage.SIGNED: {Stage.LANDED},
+    Stage.LANDED: {Stage.UNDER_CONSTRUCTION},
+    Stage.UNDER_CONSTRUCTION: {Stage.OPERATING},
+    Stage.OPERATING: set(),
+}
+
+
+def stage_allowed_targets(project: Project) -> set[str]:
+    if project.stage == Stage.DROPPED:
+        return {stage_before_drop(project)}
+    return FORWARD[Stage(project.stage)] | {Stage.DROPPED}
+
+
+def stage_before_drop(project: Project) -> str:
+    last_drop = project.stage_changes.filter(to_stage=Stage.DROPPED).order_by("-changed_at", "-pk")
+    change = last_drop.first()
+    return change.from_stage if change and change.from_stage else Stage.LEAD
+
+
+def stage_check_transition(project: Project, to_stage: str, reason: str = "") -> None:
+    """Raise a ValidationError unless the move is allowed (and a drop has a reason)."""
+    if to_stage not in Stage.values:
+        raise ValidationError(
+            {"stage": ValidationError(_("Unknown stage “%(stage)s”."), code="stage_unknown",
+                                      params={"stage": to_stage})}
+        )
+    if to_stage not in stage_allowed_targets(project):
+        raise ValidationError(
+            {
+                "stage": ValidationError(
+                    _("A project cannot move from “%(from)s” to “%(to)s”."),
+                    code="stage_transition_not_allowed",
+                    params={"from": Stage(project.stage).label, "to": Stage(to_stage).label},
+                )
+            }
+        )
+    if to_stage == Stage.DROPPED and not reason.strip():
+        raise ValidationError(
+            {"drop_reason": ValidationError(_("Say why the project is dropped."),
+                                            code="drop_reason_required")}
+        )
+
+
+@transaction.atomic
+def project_change_stage(
+    *,
+    project: Project,
+    to_stage: str,
+    actor,
+    note: str = "",
+    reason: str = "",
+    changed_at: datetime | None = None,
+) -> StageChange:
+    """Move a project to another stage and record the move, or refuse with a reason."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    stage_check_transition(project, to_stage, reason)
+    when = changed_at or timezone.now()
+    change = StageChange.objects.create(
+        project=project,
+        from_stage=project.stage,
+        to_stage=to_stage,
+        changed_at=when,
+        changed_by=actor,
+        note=reason.strip() if to_stage == Stage.DROPPED else note,
+    )
+    project.stage = to_stage
+    project.stage_changed_at = when
+    project.drop_reason = reason.strip() if to_stage == Stage.DROPPED else ""
+    project.save(update_fields=["stage", "stage_changed_at", "drop_reason", "updated_at"])
+    return change
+
+
+@transaction.atomic
+def project_create(
+    *, actor, created_at: datetime | None = None, investors=(), industries=(), **fields
+) -> Project:
+    """Create a project at the lead stage; its first StageChange records the creation."""
+    when = created_at or timezone.now()
+    project = Project(stage=Stage.LEAD, stage_changed_at=when, **fields)
+    project.full_clean()
+    project.save()
+    project.investors.set(investors)
+    project.industries.set(industries)
+    project_record_creation(project=project, actor=actor, when=when)
+    return project
+
+
+def project_record_creation(*, project: Project, actor, when: datetime | None = None) -> None:
+    """The first line of a project's stage history: it entered the pipeline."""
+    StageChange.objects.create(
+        project=project,
+        from_stage="",
+        to_stage=project.stage,
+        changed_at=when or project.stage_changed_at or timezone.now(),
+        changed_by=actor,
+    )
