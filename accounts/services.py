@@ -65,8 +65,9 @@ DEMO_ACCOUNTS = (
 
 @transaction.atomic
 def demo_users_create(*, chain_leader_partner, reset_passwords: bool = False) -> list[DemoAccount]:
-    """One account per role. A password is generated and returned only for an account that is
-    created now (or reset on request), so it is shown once and never stored in clear."""
+    """One account per role. A password is generated and returned only for an account that gets
+    one now (new, without a usable password, or reset on request), so it is shown once and is
+    never stored in clear."""
     groups = roles_sync()
     accounts = []
     for username, role, full_name in DEMO_ACCOUNTS:
@@ -81,7 +82,7 @@ def demo_users_create(*, chain_leader_partner, reset_passwords: bool = False) ->
         )
         user.groups.add(groups[role])
         password = None
-        if created or reset_passwords:
+        if created or reset_passwords or not user.has_usable_password():
             password = secrets.token_urlsafe(9)
             user.set_password(password)
             user.save(update_fields=["password"])
