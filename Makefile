@@ -1,0 +1,56 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PYTHON ?= python3
+INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+# make test always runs against the real PostgreSQL and Redis of the machine.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fengtai_crm
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	SECRET_KEY=test-only-secret-key DEBUG=0
+
+.PHONY: run test install lint format messages smoke
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(INSTALLED)
+
+# Embedded defaults unless DATABASE_URL / CELERY_BROKER_URL are set: SQLite and a file broker in var/.
+run: export DEBUG ?= 1
+run: export PATH := $(CURDIR)/$(BIN):$(PATH)
+run: $(INSTALLED)
+	mkdir -p var/broker var/broker-control
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo --with-users
+	@echo "Serving on http://127.0.0.1:8000/admin/ — Ctrl-C stops the web app, worker and beat."
+	exec $(BIN)/honcho start -f Procfile
+
+test: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
+	$(TEST_ENV) $(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Compile the translation catalogue after editing locale/*/LC_MESSAGES/django.po.
+messages: $(INSTALLED)
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+# The path of `make run` on embedded defaults: start it, wait for /healthz, stop it.
+smoke:
+	bash .ci/smoke-run
