@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from config.health import healthz
 
-admin.site.site_header = admin.site.site_title = "丰台发展伙伴 CRM"
-admin.site.index_title = "管理后台"
+admin.site.site_header = admin.site.site_title = _("Fengtai Development Partner CRM")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -21,7 +21,26 @@ class PartnerAdminForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        exclude = ("uscc_check_overridden_by", "uscc_check_overridden_at")
+        fields = (
+            "uscc",
+            "override_check_digit",
+            "name",
+            "short_name",
+            "organisation_type",
+            "status",
+            "industries",
+            "segments",
+            "tags",
+            "carrier",
+            "address",
+            "registered_capital",
+            "established_on",
+            "joined_on",
+            "joined_at_event",
+            "steward",
+            "in_doubling_catalogue",
+            "notes",
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -63,10 +63,7 @@ def _ensure_uscc_free(code: str, *, exclude_pk: int | None) -> None:
         raise ValidationError(
             {
                 "uscc": ValidationError(
-                    _(
-                        "This unified social credit code already belongs to “%(name)s” "
-                        "(id %(id)s)."
-                    ),
+                    _("This unified social credit code already belongs to “%(name)s” (id %(id)s)."),
                     code="uscc_duplicate",
                     params={"name": existing.name, "id": existing.pk},
                 )

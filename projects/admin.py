@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from projects import services
 from projects.models import Event, Project, Stage, StageChange
 
+# The stage service names model fields; the form shows its errors on the move fields.
+FORM_FIELD_OF = {"stage": "move_to", "drop_reason": "move_note"}
+
 
 class ProjectAdminForm(forms.ModelForm):
     """The stage is never edited directly: a move goes through the stage-change service."""
@@ -21,7 +24,23 @@ class ProjectAdminForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        exclude = ("stage", "stage_changed_at", "drop_reason")
+        fields = (
+            "name",
+            "code",
+            "kind",
+            "industries",
+            "carrier",
+            "location",
+            "planned_investment",
+            "investors",
+            "owner",
+            "is_new_quality",
+            "promoted_at",
+            "signed_at",
+            "description",
+            "move_to",
+            "move_note",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -31,7 +50,14 @@ class ProjectAdminForm(forms.ModelForm):
                 raise forms.ValidationError(
                     {"move_to": _("A new project starts as a lead; move it after saving.")}
                 )
-            services.stage_check_transition(self.instance, move_to, cleaned.get("move_note", ""))
+            try:
+                services.stage_check_transition(
+                    self.instance, move_to, cleaned.get("move_note", "")
+                )
+            except forms.ValidationError as error:
+                raise forms.ValidationError(
+                    {FORM_FIELD_OF.get(field): errors for field, errors in error.error_dict.items()}
+                ) from None
         return cleaned
 
 
@@ -66,7 +92,14 @@ class ProjectAdmin(admin.ModelAdmin):
     list_select_related = ("owner", "promoted_at", "signed_at")
     list_filter = ("stage", "kind", "is_new_quality", "industries", "promoted_at", "signed_at")
     search_fields = ("name", "code", "location", "investors__name")
-    autocomplete_fields = ("industries", "carrier", "investors", "owner", "promoted_at", "signed_at")
+    autocomplete_fields = (
+        "industries",
+        "carrier",
+        "investors",
+        "owner",
+        "promoted_at",
+        "signed_at",
+    )
     readonly_fields = ("stage", "stage_changed_at", "drop_reason")
     inlines = (StageChangeInline,)
 

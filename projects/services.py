@@ -37,8 +37,13 @@ def stage_check_transition(project: Project, to_stage: str, reason: str = "") ->
     """Raise a ValidationError unless the move is allowed (and a drop has a reason)."""
     if to_stage not in Stage.values:
         raise ValidationError(
-            {"stage": ValidationError(_("Unknown stage “%(stage)s”."), code="stage_unknown",
-                                      params={"stage": to_stage})}
+            {
+                "stage": ValidationError(
+                    _("Unknown stage “%(stage)s”."),
+                    code="stage_unknown",
+                    params={"stage": to_stage},
+                )
+            }
         )
     if to_stage not in stage_allowed_targets(project):
         raise ValidationError(
@@ -52,8 +57,11 @@ def stage_check_transition(project: Project, to_stage: str, reason: str = "") ->
         )
     if to_stage == Stage.DROPPED and not reason.strip():
         raise ValidationError(
-            {"drop_reason": ValidationError(_("Say why the project is dropped."),
-                                            code="drop_reason_required")}
+            {
+                "drop_reason": ValidationError(
+                    _("Say why the project is dropped."), code="drop_reason_required"
+                )
+            }
         )
 
 

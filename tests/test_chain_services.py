@@ -24,7 +24,7 @@ def test_the_same_partner_chain_and_year_only_once():
     appointment = AppointmentFactory()
     with pytest.raises(ValidationError) as info:
         appointment_create(partner=appointment.partner, chain=appointment.chain, year=2024)
-    assert "已经是" in info.value.messages[0] or "already" in info.value.messages[0]
+    assert info.value.messages == ["该单位在该年度已是此产业链的链长单位。"]
     with pytest.raises(IntegrityError), transaction.atomic():
         AppointmentFactory(partner=appointment.partner, chain=appointment.chain, year=2024)
 

@@ -40,7 +40,11 @@ def test_create_normalises_the_code_and_sets_relations():
 
 @pytest.mark.parametrize(
     ("uscc", "code"),
-    [("12345", "uscc_length"), ("91440300I922038216", "uscc_character"), (BAD_CHECK, "uscc_check_digit")],
+    [
+        ("12345", "uscc_length"),
+        ("91440300I922038216", "uscc_character"),
+        (BAD_CHECK, "uscc_check_digit"),
+    ],
 )
 def test_bad_code_is_refused_and_nothing_saved(uscc, code):
     with pytest.raises(ValidationError) as info:

@@ -41,7 +41,10 @@ def test_no_jump_from_lead(target):
     project = new_project()
     with pytest.raises(ValidationError) as info:
         project_change_stage(project=project, to_stage=target, actor=None)
-    assert info.value.error_dict["stage"][0].code in {"stage_transition_not_allowed", "stage_unknown"}
+    assert info.value.error_dict["stage"][0].code in {
+        "stage_transition_not_allowed",
+        "stage_unknown",
+    }
     project.refresh_from_db()
     assert project.stage == Stage.LEAD
     assert StageChange.objects.count() == 1

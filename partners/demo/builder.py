@@ -332,11 +332,16 @@ class DemoBuilder:
         )
         for partner, chain in self.roster:
             if (partner.pk, chain.pk) not in existing:
-                chain_services.appointment_create(partner=partner, chain=chain, year=ref.ROSTER_YEAR)
+                chain_services.appointment_create(
+                    partner=partner, chain=chain, year=ref.ROSTER_YEAR
+                )
                 self._count("appointments", True)
 
     def build_recognitions(self) -> None:
-        named = {cat: [n[0] for n in ref.NAMED_PARTNERS if n[5] == cat] for cat in ("chain_leader", "partner")}
+        named = {
+            cat: [n[0] for n in ref.NAMED_PARTNERS if n[5] == cat]
+            for cat in ("chain_leader", "partner")
+        }
         leaders = [self.partner_named(name) for name in named["chain_leader"]]
         leader_ids = {p.pk for p, _c in self.roster}
         leaders += [p for p, _c in self.roster if p.name.startswith("示例")]
@@ -417,25 +422,65 @@ class DemoBuilder:
     def _project_plans(self) -> list[tuple[str, dict]]:
         plans = []
         for name, kind, industry, location in ref.NAMED_PROMOTED_PROJECTS:
-            plans.append({"name": name, "kind": kind, "industry": industry, "location": location,
-                          "promoted": True, "signed": False, "investor": None, "notes": ""})
+            plans.append(
+                {
+                    "name": name,
+                    "kind": kind,
+                    "industry": industry,
+                    "location": location,
+                    "promoted": True,
+                    "signed": False,
+                    "investor": None,
+                    "notes": "",
+                }
+            )
         for name, kind, industry, location, investor, notes in ref.NAMED_SIGNED_PROJECTS:
-            plans.append({"name": name, "kind": kind, "industry": industry, "location": location,
-                          "promoted": True, "signed": True, "investor": investor, "notes": notes})
+            plans.append(
+                {
+                    "name": name,
+                    "kind": kind,
+                    "industry": industry,
+                    "location": location,
+                    "promoted": True,
+                    "signed": True,
+                    "investor": investor,
+                    "notes": notes,
+                }
+            )
         signed_samples = ref.SIGNED_2024 - len(ref.NAMED_SIGNED_PROJECTS)
         for number in range(1, signed_samples + 1):
             investors = ref.SAMPLE_SIGNED_INVESTORS
             investor = investors[number - 1] if number <= len(investors) else None
-            plans.append({"name": f"示例签约项目 {number:02d}", "kind": "industrial",
-                          "industry": ref.INDUSTRIES[number % 12][0], "location": "",
-                          "promoted": True, "signed": True, "investor": investor, "notes": ""})
+            plans.append(
+                {
+                    "name": f"示例签约项目 {number:02d}",
+                    "kind": "industrial",
+                    "industry": ref.INDUSTRIES[number % 12][0],
+                    "location": "",
+                    "promoted": True,
+                    "signed": True,
+                    "investor": investor,
+                    "notes": "",
+                }
+            )
         conference_plans = [(f"FT2024-{n:03d}", p) for n, p in enumerate(plans, start=1)]
         pipeline = []
         for number in range(1, 31):
-            pipeline.append((f"SL-{number:03d}", {
-                "name": f"示例储备项目 {number:03d}", "kind": "industrial",
-                "industry": ref.INDUSTRIES[number % 12][0], "location": "",
-                "promoted": False, "signed": False, "investor": None, "notes": ""}))
+            pipeline.append(
+                (
+                    f"SL-{number:03d}",
+                    {
+                        "name": f"示例储备项目 {number:03d}",
+                        "kind": "industrial",
+                        "industry": ref.INDUSTRIES[number % 12][0],
+                        "location": "",
+                        "promoted": False,
+                        "signed": False,
+                        "investor": None,
+                        "notes": "",
+                    },
+                )
+            )
         return conference_plans + pipeline
 
     def _create_project(self, code: str, plan: dict, conference: Event) -> None:

@@ -46,7 +46,11 @@ INDUSTRIES = (
 # ones the 2023 demand-release article names (设计、建设、装备、运营、控制).
 CHAINS = (
     ("轨道交通产业链", "轨道交通", ("规划设计", "工程建设", "装备研制", "运营服务", "控制")),
-    ("航天航空产业链", "航天航空", ("研发设计", "核心部件", "总装制造", "发射服务", "空天信息应用")),
+    (
+        "航天航空产业链",
+        "航天航空",
+        ("研发设计", "核心部件", "总装制造", "发射服务", "空天信息应用"),
+    ),
     ("数字经济产业链", "数字经济", ("基础软硬件", "数据要素", "平台服务", "场景应用")),
     ("新兴金融产业链", "新兴金融", ("银行与清算", "证券与基金", "保险", "金融科技")),
     ("高端商务产业链", "高端商务", ("总部经济", "专业服务", "新型贸易", "商贸物流")),
@@ -91,7 +95,13 @@ FEATURED_BUILDINGS = (
     ("丽泽SOHO", "丽泽金融商务区"),
     ("南中轴国际文化科技园", "南中轴大红门地区"),
 )
-FEATURED_PARKS = ("鼎业未来健康产业园", "永乐文智园", "首汇健康科技园", "花乡青旅科创园", "和义科创产业园")
+FEATURED_PARKS = (
+    "鼎业未来健康产业园",
+    "永乐文智园",
+    "首汇健康科技园",
+    "花乡青旅科创园",
+    "和义科创产业园",
+)
 
 QUALIFICATION_TAGS = (
     "国家高新技术企业",
@@ -111,25 +121,86 @@ DEMAND_RELEASE = (
     "demand_release",
     "中关村丰台园",
 )
-CONFERENCE_2024 = ("2024年“倍增追赶 合作发展”丰台大会", dt.date(2024, 4, 23), "conference", "北京园博园")
+CONFERENCE_2024 = (
+    "2024年“倍增追赶 合作发展”丰台大会",
+    dt.date(2024, 4, 23),
+    "conference",
+    "北京园博园",
+)
 EVENT_DATE_NOTE = "首届大会的具体日期为示例：报道只说2023年3月。"
 
 # Organisations named in the articles: (name, short name, organisation type, industry,
 # chain-leader chain or None, recognition category or None, listed company).
 NAMED_PARTNERS = (
-    ("中国银河证券股份有限公司", "银河证券", "financial_institution", "新兴金融", "新兴金融产业链", "chain_leader", True),
-    ("航天科工飞航技术研究院", "飞航技术研究院", "research_institute", "航天航空", "航天航空产业链", "chain_leader", False),
-    ("农信银资金清算中心有限责任公司", "农信银资金清算中心", "financial_institution", "新兴金融", None, "partner", False),
-    ("北京汽车集团财务有限公司", "北汽财务", "financial_institution", "新兴金融", None, "partner", False),
+    (
+        "中国银河证券股份有限公司",
+        "银河证券",
+        "financial_institution",
+        "新兴金融",
+        "新兴金融产业链",
+        "chain_leader",
+        True,
+    ),
+    (
+        "航天科工飞航技术研究院",
+        "飞航技术研究院",
+        "research_institute",
+        "航天航空",
+        "航天航空产业链",
+        "chain_leader",
+        False,
+    ),
+    (
+        "农信银资金清算中心有限责任公司",
+        "农信银资金清算中心",
+        "financial_institution",
+        "新兴金融",
+        None,
+        "partner",
+        False,
+    ),
+    (
+        "北京汽车集团财务有限公司",
+        "北汽财务",
+        "financial_institution",
+        "新兴金融",
+        None,
+        "partner",
+        False,
+    ),
     ("中国中铁股份有限公司", "中国中铁", "central_soe", "轨道交通", "轨道交通产业链", None, True),
-    ("中国铁路通信信号股份有限公司", "中国通号", "central_soe", "轨道交通", "轨道交通产业链", None, True),
+    (
+        "中国铁路通信信号股份有限公司",
+        "中国通号",
+        "central_soe",
+        "轨道交通",
+        "轨道交通产业链",
+        None,
+        True,
+    ),
     ("交控科技股份有限公司", "交控科技", "private", "轨道交通", "轨道交通产业链", None, True),
     ("北京天兵科技有限公司", "天兵科技", "private", "商业航天", None, None, False),
-    ("瑞众人寿保险有限责任公司", "瑞众人寿", "financial_institution", "新兴金融", None, None, False),
+    (
+        "瑞众人寿保险有限责任公司",
+        "瑞众人寿",
+        "financial_institution",
+        "新兴金融",
+        None,
+        None,
+        False,
+    ),
     ("京东集团", "京东", "private", "供应链/商贸物流", None, None, True),
     ("北京榆构觉一文创科技有限公司", "榆构觉一", "private", "元宇宙", None, None, False),
     ("北京交运安训科技有限公司", "交运安训", "private", "轨道交通", None, None, False),
-    ("北京中关村轨道交通产业发展有限公司", "中关村轨道交通", "municipal_soe", "轨道交通", None, None, False),
+    (
+        "北京中关村轨道交通产业发展有限公司",
+        "中关村轨道交通",
+        "municipal_soe",
+        "轨道交通",
+        None,
+        None,
+        False,
+    ),
 )
 # The chain-leader unit the demo chain-leader account logs in as.
 DEMO_CHAIN_LEADER_PARTNER = "交控科技股份有限公司"
@@ -151,7 +222,14 @@ NAMED_PROMOTED_PROJECTS = (
 )
 # Signed at the 2024 conference: (name, kind, industry, location, investor short name, notes).
 NAMED_SIGNED_PROJECTS = (
-    ("京东MALL", "carrier", "供应链/商贸物流", "南中轴大红门地区", "京东", "约7万平方米潮流购物空间。"),
+    (
+        "京东MALL",
+        "carrier",
+        "供应链/商贸物流",
+        "南中轴大红门地区",
+        "京东",
+        "约7万平方米潮流购物空间。",
+    ),
     ("新蛋白食品科技创新基地", "industrial", "未来食品", "", None, ""),
 )
 # Synthetic signed projects with the investors the articles name among the signatories.

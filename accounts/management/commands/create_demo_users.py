@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = "Create one demo account per role and print the logins of new ones once."
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset", action="store_true", help="Give every demo account a new password.")
+        parser.add_argument(
+            "--reset", action="store_true", help="Give every demo account a new password."
+        )
 
     def handle(self, *args, reset: bool = False, **options):
         partner = Partner.objects.filter(name=DEMO_CHAIN_LEADER_PARTNER).first()

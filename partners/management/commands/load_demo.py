@@ -26,7 +26,9 @@ class Command(BaseCommand):
         roles_sync()
         created = DemoBuilder().build()
         elapsed = time.monotonic() - started
-        summary = "、".join(f"{label} {count}" for label, count in created.items()) or "无（已是最新）"
+        summary = (
+            "、".join(f"{label} {count}" for label, count in created.items()) or "无（已是最新）"
+        )
         self.stdout.write(f"演示数据已就绪，本次新建：{summary}（{elapsed:.1f} 秒）")
         if with_users or settings.DEMO_USERS_WITH_LOAD_DEMO:
             call_command("create_demo_users", stdout=self.stdout)
