@@ -25,6 +25,17 @@ class AppointmentForm(forms.ModelForm):
         return cleaned
 
 
+class IndustryForm(forms.ModelForm):
+    class Meta:
+        model = Industry
+        fields = ("name", "kind", "parent", "position", "description")
+
+    def clean(self):
+        cleaned = super().clean()
+        services.industry_check_parent(self.instance, cleaned.get("parent"))
+        return cleaned
+
+
 class TargetCompanyForm(forms.ModelForm):
     class Meta:
         model = TargetCompany
@@ -36,6 +47,7 @@ class TargetCompanyForm(forms.ModelForm):
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
+    form = IndustryForm
     list_display = ("name", "kind", "parent", "position")
     list_select_related = ("parent",)
     list_filter = ("kind",)

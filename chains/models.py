@@ -11,11 +11,14 @@ FIRST_ROSTER_YEAR = 2000
 LAST_ROSTER_YEAR = 2100
 
 
+class IndustryKind(models.TextChoices):
+    LEADING = "leading", _("Leading industry")
+    FEATURED = "featured", _("Featured industry")
+    FUTURE = "future", _("Future industry")
+
+
 class Industry(models.Model):
-    class Kind(models.TextChoices):
-        LEADING = "leading", _("Leading industry")
-        FEATURED = "featured", _("Featured industry")
-        FUTURE = "future", _("Future industry")
+    Kind = IndustryKind
 
     name = models.CharField(_("name"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
@@ -35,6 +38,10 @@ class Industry(models.Model):
         verbose_name_plural = _("industries")
         ordering = ["position", "name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=IndustryKind.values),
+                name="industry_kind_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
                 name="industry_not_own_parent",
@@ -164,10 +171,13 @@ class WorkCamp(models.Model):
         return self.name
 
 
+class WorkCampRole(models.TextChoices):
+    CHAIN_LEADER = "chain_leader", _("Chain leader")
+    MEMBER = "member", _("Member")
+
+
 class WorkCampMembership(models.Model):
-    class Role(models.TextChoices):
-        CHAIN_LEADER = "chain_leader", _("Chain leader")
-        MEMBER = "member", _("Member")
+    Role = WorkCampRole
 
     camp = models.ForeignKey(
         WorkCamp, verbose_name=_("work camp"), on_delete=models.CASCADE, related_name="memberships"
@@ -186,6 +196,10 @@ class WorkCampMembership(models.Model):
         verbose_name_plural = _("work camp members")
         ordering = ["camp", "role", "partner__name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=WorkCampRole.values),
+                name="membership_role_valid",
+            ),
             models.UniqueConstraint(
                 fields=["camp", "partner"],
                 name="membership_unique_partner_in_camp",
@@ -197,15 +211,18 @@ class WorkCampMembership(models.Model):
         return f"{self.camp} · {self.partner}"
 
 
+class TargetStatus(models.TextChoices):
+    IDENTIFIED = "identified", _("Identified")
+    CONTACTING = "contacting", _("Contacting")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    LANDED = "landed", _("Landed")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
 class TargetCompany(models.Model):
     """One entry of a chain segment's target list (产业生态圈招商目标清单)."""
 
-    class Status(models.TextChoices):
-        IDENTIFIED = "identified", _("Identified")
-        CONTACTING = "contacting", _("Contacting")
-        NEGOTIATING = "negotiating", _("Negotiating")
-        LANDED = "landed", _("Landed")
-        ABANDONED = "abandoned", _("Abandoned")
+    Status = TargetStatus
 
     name = models.CharField(_("company name"), max_length=128)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
@@ -239,6 +256,10 @@ class TargetCompany(models.Model):
         verbose_name_plural = _("target companies")
         ordering = ["segment__chain__position", "segment__position", "name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TargetStatus.values),
+                name="target_status_valid",
+            ),
             models.UniqueConstraint(
                 Lower("name"),
                 "segment",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from chains.models import (
     ChainLeaderAppointment,
     ChainSegment,
+    Industry,
     IndustryChain,
     TargetCompany,
     WorkCamp,
@@ -14,6 +15,23 @@ from chains.models import (
 )
 from partners.models import Partner
 from partners.uscc import validate_uscc
+
+
+def industry_check_parent(industry: Industry, parent: Industry | None) -> None:
+    """The industry tree has no cycles: a parent cannot be the industry or one below it."""
+    ancestor = parent
+    while ancestor is not None:
+        if industry.pk is not None and ancestor.pk == industry.pk:
+            raise ValidationError(
+                {
+                    "parent": ValidationError(
+                        _("“%(parent)s” is below “%(name)s”; it cannot be its parent."),
+                        code="industry_cycle",
+                        params={"parent": parent.name, "name": industry.name},
+                    )
+                }
+            )
+        ancestor = ancestor.parent
 
 
 def appointment_check_partner(partner: Partner) -> None:

@@ -11,13 +11,16 @@ from partners.uscc import FORMAT_REGEX
 from partners.validators import validate_phone
 
 
+class CarrierKind(models.TextChoices):
+    BUILDING = "building", _("Office building")
+    PARK = "park", _("Industrial park")
+    ZONE = "zone", _("Functional zone")
+
+
 class Carrier(models.Model):
     """载体: a featured office building, a featured park or a functional zone."""
 
-    class Kind(models.TextChoices):
-        BUILDING = "building", _("Office building")
-        PARK = "park", _("Industrial park")
-        ZONE = "zone", _("Functional zone")
+    Kind = CarrierKind
 
     name = models.CharField(_("name"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
@@ -38,6 +41,10 @@ class Carrier(models.Model):
         verbose_name_plural = _("carriers")
         ordering = ["kind", "name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CarrierKind.values),
+                name="carrier_kind_valid",
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="zone") | Q(zone__isnull=True),
                 name="carrier_zone_not_nested",
@@ -64,21 +71,26 @@ class QualificationTag(models.Model):
         return self.name
 
 
-class Partner(models.Model):
-    class OrganisationType(models.TextChoices):
-        CENTRAL_SOE = "central_soe", _("Central state-owned enterprise")
-        MUNICIPAL_SOE = "municipal_soe", _("Municipal state-owned enterprise")
-        PRIVATE = "private", _("Private enterprise")
-        FOREIGN = "foreign", _("Foreign-invested enterprise")
-        UNIVERSITY = "university", _("University")
-        RESEARCH_INSTITUTE = "research_institute", _("Research institute")
-        FINANCIAL_INSTITUTION = "financial_institution", _("Financial institution")
-        ASSOCIATION = "association", _("Association")
+class OrganisationType(models.TextChoices):
+    CENTRAL_SOE = "central_soe", _("Central state-owned enterprise")
+    MUNICIPAL_SOE = "municipal_soe", _("Municipal state-owned enterprise")
+    PRIVATE = "private", _("Private enterprise")
+    FOREIGN = "foreign", _("Foreign-invested enterprise")
+    UNIVERSITY = "university", _("University")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    FINANCIAL_INSTITUTION = "financial_institution", _("Financial institution")
+    ASSOCIATION = "association", _("Association")
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        SUSPENDED = "suspended", _("Suspended")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+class PartnerStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Partner(models.Model):
+    OrganisationType = OrganisationType
+    Status = PartnerStatus
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=128, db_index=True)
@@ -161,6 +173,14 @@ class Partner(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
+                condition=Q(status__in=PartnerStatus.values),
+                name="partner_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation_type__in=OrganisationType.values),
+                name="partner_organisation_type_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(uscc__regex=FORMAT_REGEX),
                 name="partner_uscc_format",
                 violation_error_message=_("The unified social credit code is malformed."),
@@ -208,12 +228,15 @@ class ContactPerson(models.Model):
         return f"{self.name}（{self.partner}）"
 
 
+class RecognitionCategory(models.TextChoices):
+    CHAIN_LEADER = "chain_leader", _("Chain-leader unit")
+    PARTNER = "partner", _("Development partner")
+
+
 class Recognition(models.Model):
     """An entry of an annual recognition list, e.g. 贡献突出市场主体."""
 
-    class Category(models.TextChoices):
-        CHAIN_LEADER = "chain_leader", _("Chain-leader unit")
-        PARTNER = "partner", _("Development partner")
+    Category = RecognitionCategory
 
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="recognitions"
@@ -227,6 +250,10 @@ class Recognition(models.Model):
         verbose_name_plural = _("recognitions")
         ordering = ["-year", "title", "category", "partner__name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(category__in=RecognitionCategory.values),
+                name="recognition_category_valid",
+            ),
             models.UniqueConstraint(
                 fields=["partner", "year", "title"],
                 name="recognition_unique_partner_year_list",

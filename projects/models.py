@@ -8,14 +8,17 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
+class EventKind(models.TextChoices):
+    CONFERENCE = "conference", _("Conference")
+    DEMAND_RELEASE = "demand_release", _("Demand release")
+    PROMOTION = "promotion", _("Promotion")
+    OTHER = "other", _("Other activity")
+
+
 class Event(models.Model):
     """A conference or activity, e.g. 2024年倍增追赶合作发展丰台大会."""
 
-    class Kind(models.TextChoices):
-        CONFERENCE = "conference", _("Conference")
-        DEMAND_RELEASE = "demand_release", _("Demand release")
-        PROMOTION = "promotion", _("Promotion")
-        OTHER = "other", _("Other activity")
+    Kind = EventKind
 
     name = models.CharField(_("name"), max_length=128)
     date = models.DateField(_("date"), db_index=True)
@@ -27,6 +30,10 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["-date", "name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=EventKind.values),
+                name="event_kind_valid",
+            ),
             models.UniqueConstraint(
                 fields=["name", "date"],
                 name="event_unique_name_date",
@@ -48,12 +55,15 @@ class Stage(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+class ProjectKind(models.TextChoices):
+    INDUSTRIAL = "industrial", _("Industrial project")
+    URBAN_RENEWAL = "urban_renewal", _("Urban renewal")
+    CARRIER = "carrier", _("Carrier project")
+    OTHER = "other", _("Other")
+
+
 class Project(models.Model):
-    class Kind(models.TextChoices):
-        INDUSTRIAL = "industrial", _("Industrial project")
-        URBAN_RENEWAL = "urban_renewal", _("Urban renewal")
-        CARRIER = "carrier", _("Carrier project")
-        OTHER = "other", _("Other")
+    Kind = ProjectKind
 
     name = models.CharField(_("name"), max_length=128, db_index=True)
     code = models.CharField(_("project code"), max_length=32, unique=True)
@@ -121,6 +131,10 @@ class Project(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
+                condition=Q(kind__in=ProjectKind.values),
+                name="project_kind_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(planned_investment__isnull=True) | Q(planned_investment__gte=0),
                 name="project_investment_not_negative",
                 violation_error_message=_("Planned investment cannot be negative."),
@@ -165,6 +179,11 @@ class StageChange(models.Model):
         verbose_name_plural = _("stage changes")
         ordering = ["project", "changed_at", "pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(to_stage__in=Stage.values)
+                & (Q(from_stage="") | Q(from_stage__in=Stage.values)),
+                name="stage_change_stages_valid",
+            ),
             models.CheckConstraint(
                 condition=~Q(from_stage=F("to_stage")),
                 name="stage_change_moves",

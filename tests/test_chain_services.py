@@ -3,9 +3,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from chains.models import ChainLeaderAppointment, TargetCompany
-from chains.services import appointment_create, segments_define, target_company_create
+from chains.services import (
+    appointment_create,
+    industry_check_parent,
+    segments_define,
+    target_company_create,
+)
 from partners.models import Partner
-from tests.factories import AppointmentFactory, ChainFactory, PartnerFactory, SegmentFactory
+from tests.factories import (
+    AppointmentFactory,
+    ChainFactory,
+    IndustryFactory,
+    PartnerFactory,
+    SegmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +73,15 @@ def test_target_company_code_is_optional_but_validated():
         target_company_create(segment=segment, name="目标乙", uscc="914403001922038217")
     assert info.value.error_dict["uscc"][0].code == "uscc_check_digit"
     assert list(TargetCompany.objects.values_list("name", flat=True)) == ["目标甲"]
+
+
+def test_the_industry_tree_refuses_cycles():
+    aerospace = IndustryFactory(name="航天航空")
+    commercial = IndustryFactory(name="商业航天", parent=aerospace)
+    satellite = IndustryFactory(name="卫星互联网", parent=commercial)
+    industry_check_parent(satellite, commercial)
+    with pytest.raises(ValidationError) as info:
+        industry_check_parent(aerospace, satellite)
+    assert info.value.error_dict["parent"][0].code == "industry_cycle"
+    with pytest.raises(ValidationError):
+        industry_check_parent(aerospace, aerospace)

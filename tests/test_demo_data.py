@@ -6,7 +6,6 @@ import itertools
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 
 from accounts.models import User
 from chains.models import ChainLeaderAppointment, WorkCamp
@@ -15,18 +14,7 @@ from partners.models import Carrier, Partner, Recognition
 from partners.uscc import check_digit_error
 from projects.models import Event, Project, Stage
 
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load once for the module (it takes seconds) in a transaction rolled back at the end;
-    each test runs in a savepoint inside it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
 
 def test_600_partners_456_of_them_joined_at_the_first_conference():

@@ -1,5 +1,6 @@
 """Chinese is the default language and every label of the domain models is translated."""
 
+import gettext
 import re
 
 import pytest
@@ -42,3 +43,52 @@ def test_english_is_available_through_accept_language(client, superuser):
     response = client.get("/admin/partners/partner/", headers={"accept-language": "en"})
     assert "development partner" in response.text.lower()
     assert response.headers["Content-Language"] == "en"
+
+
+def po_entries(path):
+    """(msgid, msgstr, flags) of each entry of a .po file, continuation lines joined."""
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        lines = block.strip().splitlines()
+        flags = " ".join(line for line in lines if line.startswith("#,"))
+        parts: dict[str, str] = {}
+        key = None
+        for line in lines:
+            if line.startswith(("msgid ", "msgstr ")):
+                key, _space, rest = line.partition(" ")
+                parts[key] = rest.strip('"')
+            elif line.startswith('"') and key:
+                parts[key] += line.strip('"')
+        if parts.get("msgid"):
+            yield parts["msgid"], parts.get("msgstr", ""), flags
+
+
+def test_the_chinese_catalogue_is_complete_and_compiled(settings):
+    locale = settings.LOCALE_PATHS[0] / "zh_Hans" / "LC_MESSAGES"
+    incomplete = [
+        msgid
+        for msgid, msgstr, flags in po_entries(locale / "django.po")
+        if not msgstr or "fuzzy" in flags
+    ]
+    assert incomplete == []
+    with (locale / "django.mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    stale = [
+        msgid
+        for msgid, msgstr, _flags in po_entries(locale / "django.po")
+        if catalogue.gettext(msgid.replace('\\"', '"')) != msgstr.replace('\\"', '"')
+    ]
+    assert stale == [], "run `make messages` to recompile the catalogue"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hans", "校验位错误：应为“6”，实为“7”。"), ("en", "expected “6”, got “7”")],
+)
+def test_validation_messages_follow_the_language(language, expected):
+    from django.core.exceptions import ValidationError
+
+    from partners.uscc import validate_uscc
+
+    with translation.override(language), pytest.raises(ValidationError) as info:
+        validate_uscc("914403001922038217")
+    assert expected in info.value.messages[0]

@@ -77,11 +77,19 @@ def test_negative_registered_capital_is_refused():
     assert not Partner.objects.exists()
 
 
-def test_database_refuses_a_malformed_code_or_negative_capital():
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"uscc": "not-a-code"},
+        {"uscc": "91440300I922038216"},
+        {"registered_capital": Decimal("-5")},
+        {"status": "bogus"},
+        {"organisation_type": "bogus"},
+    ],
+)
+def test_database_refuses_what_the_services_refuse(bad):
     with pytest.raises(IntegrityError), transaction.atomic():
-        PartnerFactory(uscc="not-a-code")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        PartnerFactory(registered_capital=Decimal("-5"))
+        PartnerFactory(**bad)
 
 
 def test_staff_cannot_override_a_wrong_check_character(staff_user):
