@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.services import roles_sync
-from partners.demo.builder import DemoBuilder
+from partners.demo.builder import load_demo_data
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, with_users: bool = False, **options):
         started = time.monotonic()
         roles_sync()
-        created = DemoBuilder().build()
+        created = load_demo_data()
         elapsed = time.monotonic() - started
         summary = (
             "、".join(f"{label} {count}" for label, count in created.items()) or "无（已是最新）"
