@@ -58,6 +58,7 @@ class IndustryAdmin(admin.ModelAdmin):
 class ChainSegmentInline(admin.TabularInline):
     model = ChainSegment
     extra = 0
+    fields = ("position", "name")
 
 
 class AppointmentInline(admin.TabularInline):
