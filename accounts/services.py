@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
+from knox.models import AuthToken
 
 from accounts.models import User
 from accounts.roles import DOMAIN_APPS, STAFF_EDITABLE_MODELS, Role
@@ -88,3 +89,14 @@ def demo_users_create(*, chain_leader_partner, reset_passwords: bool = False) ->
             user.save(update_fields=["password"])
         accounts.append(DemoAccount(username=username, role=role, password=password))
     return accounts
+
+
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new API token for the user; the clear token is returned once and only its hash kept."""
+    return AuthToken.objects.create(user=user)
+
+
+def api_token_revoke(*, user: User, token_key: str) -> bool:
+    """Revoke one of the user's own tokens; False if the user has no token with that key."""
+    deleted, _details = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    return bool(deleted)

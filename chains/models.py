@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from core.models import VersionedModel
+
 FIRST_ROSTER_YEAR = 2000
 LAST_ROSTER_YEAR = 2100
 
@@ -17,7 +19,7 @@ class IndustryKind(models.TextChoices):
     FUTURE = "future", _("Future industry")
 
 
-class Industry(models.Model):
+class Industry(VersionedModel):
     Kind = IndustryKind
 
     name = models.CharField(_("name"), max_length=64, unique=True)
@@ -41,10 +43,12 @@ class Industry(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=IndustryKind.values),
                 name="industry_kind_valid",
+                violation_error_code="industry_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
                 name="industry_not_own_parent",
+                violation_error_code="industry_not_own_parent",
                 violation_error_message=_("An industry cannot be its own parent."),
             ),
         ]
@@ -53,7 +57,7 @@ class Industry(models.Model):
         return self.name
 
 
-class IndustryChain(models.Model):
+class IndustryChain(VersionedModel):
     name = models.CharField(_("name"), max_length=64, unique=True)
     industry = models.ForeignKey(
         Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="chains"
@@ -70,7 +74,7 @@ class IndustryChain(models.Model):
         return self.name
 
 
-class ChainSegment(models.Model):
+class ChainSegment(VersionedModel):
     chain = models.ForeignKey(
         IndustryChain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="segments"
     )
@@ -86,11 +90,13 @@ class ChainSegment(models.Model):
             models.UniqueConstraint(
                 fields=["chain", "position"],
                 name="segment_unique_position_in_chain",
+                violation_error_code="segment_unique_position_in_chain",
                 violation_error_message=_("This chain already has a segment at that position."),
             ),
             models.UniqueConstraint(
                 fields=["chain", "name"],
                 name="segment_unique_name_in_chain",
+                violation_error_code="segment_unique_name_in_chain",
                 violation_error_message=_("This chain already has a segment of that name."),
             ),
         ]
@@ -99,7 +105,7 @@ class ChainSegment(models.Model):
         return f"{self.chain.name} · {self.name}"
 
 
-class ChainLeaderAppointment(models.Model):
+class ChainLeaderAppointment(VersionedModel):
     """One line of the annual chain-leader roster (年度链长单位清单)."""
 
     partner = models.ForeignKey(
@@ -126,6 +132,7 @@ class ChainLeaderAppointment(models.Model):
             models.UniqueConstraint(
                 fields=["partner", "chain", "year"],
                 name="appointment_unique_partner_chain_year",
+                violation_error_code="appointment_unique_partner_chain_year",
                 violation_error_message=_(
                     "This partner is already a chain leader of this chain in that year."
                 ),
@@ -133,6 +140,7 @@ class ChainLeaderAppointment(models.Model):
             models.CheckConstraint(
                 condition=Q(year__gte=FIRST_ROSTER_YEAR, year__lte=LAST_ROSTER_YEAR),
                 name="appointment_year_in_range",
+                violation_error_code="appointment_year_in_range",
                 violation_error_message=_("The roster year must be between 2000 and 2100."),
             ),
         ]
@@ -142,7 +150,7 @@ class ChainLeaderAppointment(models.Model):
         return f"{self.year} {self.chain} · {self.partner}"
 
 
-class WorkCamp(models.Model):
+class WorkCamp(VersionedModel):
     """产业工作营: partners and chain leaders co-develop one industry."""
 
     name = models.CharField(_("name"), max_length=64, unique=True)
@@ -199,10 +207,12 @@ class WorkCampMembership(models.Model):
             models.CheckConstraint(
                 condition=Q(role__in=WorkCampRole.values),
                 name="membership_role_valid",
+                violation_error_code="membership_role_valid",
             ),
             models.UniqueConstraint(
                 fields=["camp", "partner"],
                 name="membership_unique_partner_in_camp",
+                violation_error_code="membership_unique_partner_in_camp",
                 violation_error_message=_("This partner is already a member of this work camp."),
             ),
         ]
@@ -219,7 +229,7 @@ class TargetStatus(models.TextChoices):
     ABANDONED = "abandoned", _("Abandoned")
 
 
-class TargetCompany(models.Model):
+class TargetCompany(VersionedModel):
     """One entry of a chain segment's target list (产业生态圈招商目标清单)."""
 
     Status = TargetStatus
@@ -259,11 +269,13 @@ class TargetCompany(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=TargetStatus.values),
                 name="target_status_valid",
+                violation_error_code="target_status_valid",
             ),
             models.UniqueConstraint(
                 Lower("name"),
                 "segment",
                 name="target_unique_name_in_segment",
+                violation_error_code="target_unique_name_in_segment",
                 violation_error_message=_("This company is already on the segment's target list."),
             ),
         ]

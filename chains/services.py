@@ -13,6 +13,7 @@ from chains.models import (
     WorkCamp,
     WorkCampMembership,
 )
+from core.errors import NotFound
 from partners.models import Partner
 from partners.uscc import validate_uscc
 
@@ -79,6 +80,13 @@ def work_camp_add_member(
     membership.full_clean()
     membership.save()
     return membership
+
+
+@transaction.atomic
+def work_camp_remove_member(*, camp: WorkCamp, partner_id: int) -> None:
+    deleted, _details = camp.memberships.filter(partner_id=partner_id).delete()
+    if not deleted:
+        raise NotFound(_("This partner is not a member of the work camp."))
 
 
 def target_check_uscc(uscc: str) -> str:

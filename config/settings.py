@@ -6,6 +6,7 @@ embedded defaults (an SQLite file and kombu's filesystem broker under ``var/``) 
 ``CELERY_BROKER_URL``, ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -39,9 +40,15 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
 ]
-THIRD_PARTY_APPS: list[str] = []
+THIRD_PARTY_APPS = [
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "knox",
+]
 # accounts comes last: its post_migrate hook assigns the permissions the other apps create.
-LOCAL_APPS = ["chains", "partners", "projects", "accounts"]
+LOCAL_APPS = ["core", "chains", "partners", "projects", "accounts"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
@@ -115,6 +122,58 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# The REST API (/api/v1/): token (knox, hashed in the database) or session authentication;
+# token first so that an anonymous request gets 401 with a WWW-Authenticate header.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "core.api.permissions.ModelPermissions",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PagePagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api.filters.StrictOrderingFilter",
+    ],
+    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ErrorDocumentingAutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "丰台发展伙伴 CRM API",
+    "DESCRIPTION": "Partners, chains, chain-leader rosters, work camps and major projects.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "IndustryKindEnum": "chains.models.IndustryKind",
+        "TargetStatusEnum": "chains.models.TargetStatus",
+        "CarrierKindEnum": "partners.models.CarrierKind",
+        "PartnerStatusEnum": "partners.models.PartnerStatus",
+        "EventKindEnum": "projects.models.EventKind",
+        "ProjectKindEnum": "projects.models.ProjectKind",
+        "StageEnum": "projects.models.Stage",
+    },
+}
 
 # Celery: Redis in production; kombu's filesystem transport when nothing is configured, so web,
 # worker and beat cooperate on one machine with no broker server installed.

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import VersionedModel
 from partners.uscc import FORMAT_REGEX
 from partners.validators import validate_phone
 
@@ -17,7 +18,7 @@ class CarrierKind(models.TextChoices):
     ZONE = "zone", _("Functional zone")
 
 
-class Carrier(models.Model):
+class Carrier(VersionedModel):
     """载体: a featured office building, a featured park or a functional zone."""
 
     Kind = CarrierKind
@@ -44,10 +45,12 @@ class Carrier(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=CarrierKind.values),
                 name="carrier_kind_valid",
+                violation_error_code="carrier_kind_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="zone") | Q(zone__isnull=True),
                 name="carrier_zone_not_nested",
+                violation_error_code="carrier_zone_not_nested",
                 violation_error_message=_("A functional zone cannot sit inside another zone."),
             ),
         ]
@@ -56,7 +59,7 @@ class Carrier(models.Model):
         return self.name
 
 
-class QualificationTag(models.Model):
+class QualificationTag(VersionedModel):
     """资质标签: 国家高新技术企业, 专精特新“小巨人”, 独角兽 …"""
 
     name = models.CharField(_("name"), max_length=32, unique=True)
@@ -88,7 +91,7 @@ class PartnerStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Partner(models.Model):
+class Partner(VersionedModel):
     OrganisationType = OrganisationType
     Status = PartnerStatus
 
@@ -175,25 +178,30 @@ class Partner(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=PartnerStatus.values),
                 name="partner_status_valid",
+                violation_error_code="partner_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(organisation_type__in=OrganisationType.values),
                 name="partner_organisation_type_valid",
+                violation_error_code="partner_organisation_type_valid",
             ),
             models.CheckConstraint(
                 condition=Q(uscc__regex=FORMAT_REGEX),
                 name="partner_uscc_format",
+                violation_error_code="partner_uscc_format",
                 violation_error_message=_("The unified social credit code is malformed."),
             ),
             models.CheckConstraint(
                 condition=Q(registered_capital__isnull=True) | Q(registered_capital__gte=0),
                 name="partner_registered_capital_not_negative",
+                violation_error_code="partner_registered_capital_not_negative",
                 violation_error_message=_("Registered capital cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(uscc_check_overridden_by__isnull=True)
                 | Q(uscc_check_overridden_at__isnull=False),
                 name="partner_uscc_override_has_time",
+                violation_error_code="partner_uscc_override_has_time",
             ),
         ]
 
@@ -201,7 +209,7 @@ class Partner(models.Model):
         return self.name
 
 
-class ContactPerson(models.Model):
+class ContactPerson(VersionedModel):
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="contacts"
     )
@@ -220,6 +228,7 @@ class ContactPerson(models.Model):
                 fields=["partner"],
                 condition=Q(is_primary=True),
                 name="contact_one_primary_per_partner",
+                violation_error_code="contact_one_primary_per_partner",
                 violation_error_message=_("A partner has only one primary contact."),
             ),
         ]
@@ -233,7 +242,7 @@ class RecognitionCategory(models.TextChoices):
     PARTNER = "partner", _("Development partner")
 
 
-class Recognition(models.Model):
+class Recognition(VersionedModel):
     """An entry of an annual recognition list, e.g. 贡献突出市场主体."""
 
     Category = RecognitionCategory
@@ -253,15 +262,18 @@ class Recognition(models.Model):
             models.CheckConstraint(
                 condition=Q(category__in=RecognitionCategory.values),
                 name="recognition_category_valid",
+                violation_error_code="recognition_category_valid",
             ),
             models.UniqueConstraint(
                 fields=["partner", "year", "title"],
                 name="recognition_unique_partner_year_list",
+                violation_error_code="recognition_unique_partner_year_list",
                 violation_error_message=_("This partner is already on that list for that year."),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100),
                 name="recognition_year_in_range",
+                violation_error_code="recognition_year_in_range",
                 violation_error_message=_("The year must be between 2000 and 2100."),
             ),
         ]

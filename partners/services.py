@@ -5,10 +5,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import can_override_uscc_check
+from core.services import lock_version
 from partners import selectors
 from partners.models import ContactPerson, Partner
 from partners.uscc import check_digit_error, normalize_uscc, validate_uscc_format
@@ -113,8 +115,14 @@ def partner_create(*, actor, uscc: str, override_check_digit: bool = False, **fi
 
 @transaction.atomic
 def partner_update(
-    *, partner: Partner, actor, override_check_digit: bool = False, **fields
+    *,
+    partner: Partner,
+    actor,
+    override_check_digit: bool = False,
+    expected_version: int | None = None,
+    **fields,
 ) -> Partner:
+    partner = lock_version(partner, expected_version)
     fields, relations = _split_relations(fields)
     uscc = fields.pop("uscc", partner.uscc)
     check = partner_check_uscc(
@@ -130,8 +138,23 @@ def partner_update(
 def contact_create(*, partner: Partner, name: str, is_primary: bool = False, **fields):
     """Add a contact person; a new primary contact takes over from the previous one."""
     if is_primary:
-        partner.contacts.filter(is_primary=True).update(is_primary=False)
+        partner.contacts.filter(is_primary=True).update(is_primary=False, version=F("version") + 1)
     contact = ContactPerson(partner=partner, name=name, is_primary=is_primary, **fields)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: ContactPerson, expected_version: int | None = None, **fields):
+    """Edit a contact person; making it primary takes over from the previous primary."""
+    contact = lock_version(contact, expected_version)
+    if fields.get("is_primary") and not contact.is_primary:
+        contact.partner.contacts.filter(is_primary=True).exclude(pk=contact.pk).update(
+            is_primary=False, version=F("version") + 1
+        )
+    for name, value in fields.items():
+        setattr(contact, name, value)
     contact.full_clean()
     contact.save()
     return contact

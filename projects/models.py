@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import VersionedModel
+
 
 class EventKind(models.TextChoices):
     CONFERENCE = "conference", _("Conference")
@@ -15,7 +17,7 @@ class EventKind(models.TextChoices):
     OTHER = "other", _("Other activity")
 
 
-class Event(models.Model):
+class Event(VersionedModel):
     """A conference or activity, e.g. 2024年倍增追赶合作发展丰台大会."""
 
     Kind = EventKind
@@ -33,10 +35,12 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=EventKind.values),
                 name="event_kind_valid",
+                violation_error_code="event_kind_valid",
             ),
             models.UniqueConstraint(
                 fields=["name", "date"],
                 name="event_unique_name_date",
+                violation_error_code="event_unique_name_date",
                 violation_error_message=_("An event of that name on that date already exists."),
             ),
         ]
@@ -62,7 +66,7 @@ class ProjectKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Project(models.Model):
+class Project(VersionedModel):
     Kind = ProjectKind
 
     name = models.CharField(_("name"), max_length=128, db_index=True)
@@ -133,20 +137,24 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=ProjectKind.values),
                 name="project_kind_valid",
+                violation_error_code="project_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(planned_investment__isnull=True) | Q(planned_investment__gte=0),
                 name="project_investment_not_negative",
+                violation_error_code="project_investment_not_negative",
                 violation_error_message=_("Planned investment cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=~Q(stage=Stage.DROPPED) | ~Q(drop_reason=""),
                 name="project_dropped_has_reason",
+                violation_error_code="project_dropped_has_reason",
                 violation_error_message=_("A dropped project needs a reason."),
             ),
             models.CheckConstraint(
                 condition=Q(stage__in=Stage.values),
                 name="project_stage_valid",
+                violation_error_code="project_stage_valid",
                 violation_error_message=_("Unknown project stage."),
             ),
         ]
@@ -183,10 +191,12 @@ class StageChange(models.Model):
                 condition=Q(to_stage__in=Stage.values)
                 & (Q(from_stage="") | Q(from_stage__in=Stage.values)),
                 name="stage_change_stages_valid",
+                violation_error_code="stage_change_stages_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(from_stage=F("to_stage")),
                 name="stage_change_moves",
+                violation_error_code="stage_change_moves",
                 violation_error_message=_("A stage change must change the stage."),
             ),
         ]

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import lock_version
 from projects.models import Project, Stage, StageChange
 
 # The pipeline moves one step forward (negotiations may also fall back to lead); any live stage
@@ -74,9 +75,10 @@ def project_change_stage(
     note: str = "",
     reason: str = "",
     changed_at: datetime | None = None,
+    expected_version: int | None = None,
 ) -> StageChange:
     """Move a project to another stage and record the move, or refuse with a reason."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = lock_version(project, expected_version)
     stage_check_transition(project, to_stage, reason)
     when = changed_at or timezone.now()
     change = StageChange.objects.create(

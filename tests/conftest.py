@@ -37,3 +37,13 @@ def demo_data(django_db_setup, django_db_blocker):
         call_command("load_demo", stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def api(manager):
+    """An API client signed in as a manager (all domain permissions)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(manager)
+    return client

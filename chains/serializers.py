@@ -1,0 +1,173 @@
+from rest_framework import serializers
+
+from accounts.models import User
+from chains.models import (
+    ChainLeaderAppointment,
+    ChainSegment,
+    Industry,
+    IndustryChain,
+    TargetCompany,
+    WorkCamp,
+    WorkCampMembership,
+)
+from partners.models import Partner
+
+
+class IndustryRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Industry
+        fields = ("id", "name", "kind")
+
+
+class ChainRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndustryChain
+        fields = ("id", "name")
+
+
+class SegmentRefSerializer(serializers.ModelSerializer):
+    chain = ChainRefSerializer(read_only=True)
+
+    class Meta:
+        model = ChainSegment
+        fields = ("id", "name", "position", "chain")
+
+
+class PartnerRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Partner
+        fields = ("id", "name", "short_name")
+
+
+class IndustrySerializer(serializers.ModelSerializer):
+    parent_id = serializers.PrimaryKeyRelatedField(
+        source="parent", queryset=Industry.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Industry
+        fields = ("id", "name", "kind", "parent_id", "position", "description", "version")
+
+
+class IndustryChainSerializer(serializers.ModelSerializer):
+    industry = IndustryRefSerializer(read_only=True)
+    industry_id = serializers.PrimaryKeyRelatedField(
+        source="industry", queryset=Industry.objects.all(), write_only=True
+    )
+    segments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IndustryChain
+        fields = (
+            "id",
+            "name",
+            "industry",
+            "industry_id",
+            "position",
+            "description",
+            "segments",
+            "version",
+        )
+
+    def get_segments(self, chain) -> list[dict]:
+        return [{"id": s.id, "name": s.name, "position": s.position} for s in chain.segments.all()]
+
+
+class ChainSegmentSerializer(serializers.ModelSerializer):
+    chain_id = serializers.PrimaryKeyRelatedField(
+        source="chain", queryset=IndustryChain.objects.all()
+    )
+
+    class Meta:
+        model = ChainSegment
+        fields = ("id", "chain_id", "name", "position", "description", "version")
+
+
+class ChainLeaderAppointmentSerializer(serializers.ModelSerializer):
+    partner = PartnerRefSerializer(read_only=True)
+    chain = ChainRefSerializer(read_only=True)
+    partner_id = serializers.PrimaryKeyRelatedField(
+        source="partner", queryset=Partner.objects.all(), write_only=True
+    )
+    chain_id = serializers.PrimaryKeyRelatedField(
+        source="chain", queryset=IndustryChain.objects.all(), write_only=True
+    )
+
+    class Meta:
+        model = ChainLeaderAppointment
+        fields = (
+            "id",
+            "year",
+            "partner",
+            "partner_id",
+            "chain",
+            "chain_id",
+            "note",
+            "created_at",
+            "version",
+        )
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    partner = PartnerRefSerializer(read_only=True)
+    partner_id = serializers.PrimaryKeyRelatedField(
+        source="partner", queryset=Partner.objects.all(), write_only=True
+    )
+
+    class Meta:
+        model = WorkCampMembership
+        fields = ("id", "partner", "partner_id", "role", "joined_on")
+
+
+class WorkCampSerializer(serializers.ModelSerializer):
+    industry = IndustryRefSerializer(read_only=True)
+    industry_id = serializers.PrimaryKeyRelatedField(
+        source="industry", queryset=Industry.objects.all(), write_only=True
+    )
+    memberships = MembershipSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WorkCamp
+        fields = (
+            "id",
+            "name",
+            "industry",
+            "industry_id",
+            "lead_department",
+            "description",
+            "memberships",
+            "version",
+        )
+
+
+class WorkCampListSerializer(WorkCampSerializer):
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta(WorkCampSerializer.Meta):
+        fields = ("id", "name", "industry", "lead_department", "member_count", "version")
+
+
+class TargetCompanySerializer(serializers.ModelSerializer):
+    segment = SegmentRefSerializer(read_only=True)
+    segment_id = serializers.PrimaryKeyRelatedField(
+        source="segment", queryset=ChainSegment.objects.all(), write_only=True
+    )
+    owner_id = serializers.PrimaryKeyRelatedField(
+        source="owner", queryset=User.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = TargetCompany
+        fields = (
+            "id",
+            "name",
+            "uscc",
+            "segment",
+            "segment_id",
+            "status",
+            "owner_id",
+            "note",
+            "created_at",
+            "updated_at",
+            "version",
+        )

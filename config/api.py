@@ -1,0 +1,34 @@
+"""The one API router: every resource under /api/v1/, the schema and its documentation."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import ApiTokenViewSet
+from chains import api as chains
+from partners import api as partners
+from projects import api as projects
+
+router = DefaultRouter()
+router.register("partners", partners.PartnerViewSet, basename="partner")
+router.register("contacts", partners.ContactPersonViewSet, basename="contact")
+router.register("tags", partners.QualificationTagViewSet, basename="tag")
+router.register("carriers", partners.CarrierViewSet, basename="carrier")
+router.register("recognitions", partners.RecognitionViewSet, basename="recognition")
+router.register("industries", chains.IndustryViewSet, basename="industry")
+router.register("chains", chains.IndustryChainViewSet, basename="chain")
+router.register("segments", chains.ChainSegmentViewSet, basename="segment")
+router.register("appointments", chains.ChainLeaderAppointmentViewSet, basename="appointment")
+router.register("work-camps", chains.WorkCampViewSet, basename="work-camp")
+router.register("targets", chains.TargetCompanyViewSet, basename="target")
+router.register("projects", projects.ProjectViewSet, basename="project")
+router.register("stage-changes", projects.StageChangeViewSet, basename="stage-change")
+router.register("events", projects.EventViewSet, basename="event")
+router.register("tokens", ApiTokenViewSet, basename="token")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]

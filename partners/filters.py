@@ -1,0 +1,127 @@
+"""Query-string filters of the partner resources (django-filter)."""
+
+import django_filters as filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from chains.models import ChainLeaderAppointment, ChainSegment, Industry, IndustryChain
+from chains.selectors import industry_ids_with_descendants
+from core.api.fields import ModelIdFilter
+from partners.models import Carrier, ContactPerson, Partner, QualificationTag, Recognition
+
+
+def partner_search(queryset, value: str):
+    """Name, short name or contact name containing the text, or the code starting with it."""
+    value = value.strip()
+    if not value:
+        return queryset
+    contact = ContactPerson.objects.filter(partner=OuterRef("pk"), name__icontains=value)
+    return queryset.filter(
+        Q(name__icontains=value)
+        | Q(short_name__icontains=value)
+        | Q(uscc__startswith=value.upper())
+        | Exists(contact)
+    )
+
+
+class PartnerFilter(filters.FilterSet):
+    q = filters.CharFilter(method="search", label=_("search"), max_length=100)
+    industry = ModelIdFilter(
+        queryset=Industry.objects.all(), method="by_industry", label=_("industry (and below)")
+    )
+    chain = ModelIdFilter(queryset=IndustryChain.objects.all(), method="by_chain", label=_("chain"))
+    segment = ModelIdFilter(
+        queryset=ChainSegment.objects.all(), method="by_segment", label=_("chain segment")
+    )
+    carrier = ModelIdFilter(queryset=Carrier.objects.all(), label=_("carrier"))
+    zone = ModelIdFilter(
+        queryset=Carrier.objects.filter(kind=Carrier.Kind.ZONE),
+        method="by_zone",
+        label=_("functional zone"),
+    )
+    tag = ModelIdFilter(
+        queryset=QualificationTag.objects.all(), method="by_tag", label=_("qualification tag")
+    )
+    steward = ModelIdFilter(queryset=User.objects.all(), label=_("steward"))
+    status = filters.MultipleChoiceFilter(choices=Partner.Status.choices, label=_("status"))
+    organisation_type = filters.MultipleChoiceFilter(
+        choices=Partner.OrganisationType.choices, label=_("organisation type")
+    )
+    joined = filters.DateFromToRangeFilter(field_name="joined_on", label=_("joined between"))
+    chain_leader_year = filters.NumberFilter(
+        method="by_chain_leader_year",
+        label=_("chain leader in year"),
+        min_value=2000,
+        max_value=2100,
+    )
+    in_doubling_catalogue = filters.BooleanFilter(label=_("doubling-plan catalogue enterprise"))
+    recognised_year = filters.NumberFilter(
+        method="by_recognised_year",
+        label=_("recognised in year"),
+        min_value=2000,
+        max_value=2100,
+    )
+
+    class Meta:
+        model = Partner
+        fields = ()
+
+    def search(self, queryset, name, value):
+        return partner_search(queryset, value)
+
+    def by_industry(self, queryset, name, industry):
+        ids = industry_ids_with_descendants([industry.pk])
+        through = Partner.industries.through.objects.filter(
+            partner=OuterRef("pk"), industry__in=ids
+        )
+        return queryset.filter(Exists(through))
+
+    def by_chain(self, queryset, name, chain):
+        through = Partner.segments.through.objects.filter(
+            partner=OuterRef("pk"), chainsegment__chain=chain
+        )
+        return queryset.filter(Exists(through))
+
+    def by_segment(self, queryset, name, segment):
+        through = Partner.segments.through.objects.filter(
+            partner=OuterRef("pk"), chainsegment=segment
+        )
+        return queryset.filter(Exists(through))
+
+    def by_zone(self, queryset, name, zone):
+        return queryset.filter(Q(carrier=zone) | Q(carrier__zone=zone))
+
+    def by_tag(self, queryset, name, tag):
+        through = Partner.tags.through.objects.filter(partner=OuterRef("pk"), qualificationtag=tag)
+        return queryset.filter(Exists(through))
+
+    def by_chain_leader_year(self, queryset, name, year):
+        roster = ChainLeaderAppointment.objects.filter(partner=OuterRef("pk"), year=year)
+        return queryset.filter(Exists(roster))
+
+    def by_recognised_year(self, queryset, name, year):
+        recognised = Recognition.objects.filter(partner=OuterRef("pk"), year=year)
+        return queryset.filter(Exists(recognised))
+
+
+class ContactPersonFilter(filters.FilterSet):
+    q = filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=100)
+
+    class Meta:
+        model = ContactPerson
+        fields = ("partner", "is_primary")
+
+
+class CarrierFilter(filters.FilterSet):
+    q = filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=100)
+
+    class Meta:
+        model = Carrier
+        fields = ("kind", "zone", "is_featured")
+
+
+class RecognitionFilter(filters.FilterSet):
+    class Meta:
+        model = Recognition
+        fields = ("year", "title", "category", "partner")

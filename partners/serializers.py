@@ -1,0 +1,174 @@
+from rest_framework import serializers
+
+from accounts.models import User
+from chains.models import ChainSegment, Industry
+from chains.serializers import ChainRefSerializer, IndustryRefSerializer, SegmentRefSerializer
+from partners.models import Carrier, ContactPerson, Partner, QualificationTag, Recognition
+from projects.models import Event
+
+
+class UserRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ("id", "username", "full_name")
+
+
+class CarrierRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Carrier
+        fields = ("id", "name", "kind")
+
+
+class TagRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QualificationTag
+        fields = ("id", "name")
+
+
+class EventRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Event
+        fields = ("id", "name", "date")
+
+
+class CarrierSerializer(serializers.ModelSerializer):
+    zone = CarrierRefSerializer(read_only=True)
+    zone_id = serializers.PrimaryKeyRelatedField(
+        source="zone",
+        queryset=Carrier.objects.filter(kind=Carrier.Kind.ZONE),
+        allow_null=True,
+        required=False,
+        write_only=True,
+    )
+
+    class Meta:
+        model = Carrier
+        fields = ("id", "name", "kind", "zone", "zone_id", "is_featured", "address", "version")
+
+
+class QualificationTagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QualificationTag
+        fields = ("id", "name", "description", "version")
+
+
+class ContactPersonSerializer(serializers.ModelSerializer):
+    partner_id = serializers.PrimaryKeyRelatedField(
+        source="partner", queryset=Partner.objects.all()
+    )
+
+    class Meta:
+        model = ContactPerson
+        fields = ("id", "partner_id", "name", "title", "phone", "email", "is_primary", "version")
+
+    def get_fields(self):
+        """The partner of an existing contact cannot be changed."""
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["partner_id"].read_only = True
+        return fields
+
+
+class NestedContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContactPerson
+        fields = ("id", "name", "title", "phone", "email", "is_primary")
+
+
+class AppointmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    chain = ChainRefSerializer()
+
+
+class PartnerListSerializer(serializers.ModelSerializer):
+    industries = IndustryRefSerializer(many=True, read_only=True)
+    tags = TagRefSerializer(many=True, read_only=True)
+    carrier = CarrierRefSerializer(read_only=True)
+    steward = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Partner
+        fields = (
+            "id",
+            "uscc",
+            "name",
+            "short_name",
+            "organisation_type",
+            "status",
+            "industries",
+            "tags",
+            "carrier",
+            "steward",
+            "in_doubling_catalogue",
+            "joined_on",
+            "version",
+        )
+
+
+def _ids(field: str, queryset, **kwargs):
+    return serializers.PrimaryKeyRelatedField(
+        source=field, queryset=queryset, write_only=True, **kwargs
+    )
+
+
+class PartnerSerializer(PartnerListSerializer):
+    """One partner with what a client needs in one call: contacts, segments, tags, carrier,
+    steward and the chain-leader appointments of the current roster year."""
+
+    segments = SegmentRefSerializer(many=True, read_only=True)
+    joined_at_event = EventRefSerializer(read_only=True)
+    contacts = NestedContactSerializer(many=True, read_only=True)
+    current_appointments = AppointmentRefSerializer(many=True, read_only=True)
+    industry_ids = _ids("industries", Industry.objects.all(), many=True, required=False)
+    segment_ids = _ids("segments", ChainSegment.objects.all(), many=True, required=False)
+    tag_ids = _ids("tags", QualificationTag.objects.all(), many=True, required=False)
+    carrier_id = _ids("carrier", Carrier.objects.all(), allow_null=True, required=False)
+    steward_id = _ids("steward", User.objects.all(), allow_null=True, required=False)
+    joined_at_event_id = _ids(
+        "joined_at_event", Event.objects.all(), allow_null=True, required=False
+    )
+    override_check_digit = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Accept a code whose only fault is its check character (managers only).",
+    )
+
+    class Meta(PartnerListSerializer.Meta):
+        fields = (
+            *PartnerListSerializer.Meta.fields,
+            "segments",
+            "address",
+            "registered_capital",
+            "established_on",
+            "joined_at_event",
+            "notes",
+            "contacts",
+            "current_appointments",
+            "uscc_check_overridden_at",
+            "created_at",
+            "updated_at",
+            "industry_ids",
+            "segment_ids",
+            "tag_ids",
+            "carrier_id",
+            "steward_id",
+            "joined_at_event_id",
+            "override_check_digit",
+        )
+        read_only_fields = ("uscc_check_overridden_at",)
+        # Uniqueness is the service's to check, so that the answer names the existing partner.
+        extra_kwargs = {"uscc": {"validators": []}}
+
+
+class RecognitionSerializer(serializers.ModelSerializer):
+    partner = serializers.SerializerMethodField()
+    partner_id = _ids("partner", Partner.objects.all())
+
+    class Meta:
+        model = Recognition
+        fields = ("id", "year", "title", "category", "partner", "partner_id", "version")
+
+    def get_partner(self, recognition) -> dict:
+        return {"id": recognition.partner_id, "name": recognition.partner.name}

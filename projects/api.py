@@ -1,0 +1,60 @@
+"""API resources of projects, their stage history and events."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.viewsets import ReadOnlyViewSet, ServiceModelViewSet, expected_version
+from projects import filters, selectors, serializers, services
+from projects.models import Event
+
+
+class ProjectViewSet(ServiceModelViewSet):
+    serializer_class = serializers.ProjectSerializer
+    list_serializer_class = serializers.ProjectListSerializer
+    filterset_class = filters.ProjectFilter
+    ordering_fields = ("code", "name", "stage", "planned_investment", "stage_changed_at")
+    ordering = ("code",)
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.project_list()
+        return selectors.project_detail()
+
+    def create_record(self, data):
+        return services.project_create(actor=self.request.user, **data)
+
+    @extend_schema(request=serializers.AdvanceSerializer, responses=serializers.ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def advance(self, request, pk=None):
+        """Move the project to another stage. Allowed: one step forward (negotiating may fall
+        back to lead), dropped from any live stage with a reason, and reopening a dropped
+        project at the stage it was dropped from. Every move is recorded."""
+        project = self.get_object()
+        serializer = serializers.AdvanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.project_change_stage(
+            project=project,
+            actor=request.user,
+            expected_version=expected_version(request),
+            **serializer.validated_data,
+        )
+        return Response(self.represent(project))
+
+
+class StageChangeViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.StageChangeSerializer
+    filterset_class = filters.StageChangeFilter
+    ordering_fields = ("changed_at",)
+    ordering = ("-changed_at", "-pk")
+
+    def get_queryset(self):
+        return selectors.stage_change_list()
+
+
+class EventViewSet(ServiceModelViewSet):
+    queryset = Event.objects.all()
+    serializer_class = serializers.EventSerializer
+    filterset_class = filters.EventFilter
+    ordering_fields = ("date", "name")
+    ordering = ("-date", "name")
