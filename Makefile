@@ -36,6 +36,7 @@ test: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
+	$(TEST_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(TEST_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	$(TEST_ENV) $(BIN)/pytest
 

@@ -60,6 +60,8 @@ class ContactPersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = ContactPerson
         fields = ("id", "partner_id", "name", "title", "phone", "email", "is_primary", "version")
+        # A new primary contact replaces the old one in the service; no serializer-level check.
+        validators = []
 
     def get_fields(self):
         """The partner of an existing contact cannot be changed."""

@@ -8,7 +8,7 @@
 services become 400, or 409 when they report a duplicate; ApplicationErrors carry their status.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -110,6 +110,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         body = {"code": exc.code, "message": str(exc.message), **exc.extra}
         return Response(body, status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        body = {"code": "payload_too_large", "message": _("The request body is too large.")}
+        return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     if isinstance(exc, exceptions.ValidationError):

@@ -1,0 +1,72 @@
+"""Token and session authentication; the schema and its offline documentation."""
+
+import re
+
+import pytest
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_user_creates_uses_lists_and_revokes_its_own_tokens(manager, staff_user):
+    session = APIClient()
+    session.force_login(manager)
+    created = session.post("/api/v1/tokens/")
+    assert created.status_code == 201
+    token, key = created.json()["token"], created.json()["token_key"]
+    assert token.startswith(key)
+
+    script = APIClient()
+    script.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert script.get("/api/v1/partners/").status_code == 200
+    assert [t["token_key"] for t in session.get("/api/v1/tokens/").json()["results"]] == [key]
+    assert "token" not in session.get("/api/v1/tokens/").json()["results"][0]
+
+    other = APIClient()
+    other.force_login(staff_user)
+    assert other.get("/api/v1/tokens/").json()["count"] == 0
+    assert other.delete(f"/api/v1/tokens/{key}/").status_code == 404
+
+    assert session.delete(f"/api/v1/tokens/{key}/").status_code == 204
+    revoked = script.get("/api/v1/partners/")
+    assert revoked.status_code == 401
+    assert revoked.json()["code"] == "authentication_failed"
+
+
+def test_a_wrong_token_is_401():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.get("/api/v1/partners/").status_code == 401
+
+
+def test_session_login_works_for_the_browsable_api(client, manager):
+    client.force_login(manager)
+    response = client.get("/api/v1/partners/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert b"<html" in response.content
+
+
+def test_schema_needs_login_and_validates(client, manager):
+    assert client.get("/api/schema/").status_code in {401, 403}
+    client.force_login(manager)
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    paths = schema["paths"]
+    assert "/api/v1/projects/{id}/advance/" in paths
+    partner_list = paths["/api/v1/partners/"]["get"]
+    names = {p["name"] for p in partner_list["parameters"]}
+    assert {"q", "industry", "chain", "segment", "zone", "chain_leader_year", "ordering"} <= names
+    assert {"400", "401", "403", "404"} <= set(partner_list["responses"])
+    assert {"409", "412"} <= set(paths["/api/v1/partners/{id}/"]["patch"]["responses"])
+
+
+@pytest.mark.parametrize("page", ["/api/docs/", "/api/redoc/"])
+def test_documentation_pages_load_only_local_assets(client, manager, page):
+    client.force_login(manager)
+    response = client.get(page)
+    assert response.status_code == 200
+    html = response.content.decode()
+    external = re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", html)
+    assert external == []
+    assert "/static/drf_spectacular_sidecar/" in html
