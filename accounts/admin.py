@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from rules.contrib.admin import ObjectPermissionsModelAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     list_display = ("username", "full_name", "department", "partner", "is_active", "is_staff")
     list_select_related = ("partner",)
     list_filter = ("is_active", "is_staff", "is_superuser", "groups")

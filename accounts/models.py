@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_history
+
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
@@ -17,6 +19,8 @@ class User(AbstractUser):
         related_name="accounts",
         help_text=_("For a chain-leader unit's account: the organisation it logs in as."),
     )
+
+    history = audit_history(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("user")

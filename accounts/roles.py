@@ -1,13 +1,9 @@
-"""The roles of the system, as Django groups, and what each may do in the admin.
+"""The roles of the system (Django groups) and the predicates every app's permissions.py builds
+its rules from. A user may hold several roles; a chain-leader account is bound to one partner."""
 
-Object-level rules (a steward edits the partners it stewards, a chain-leader account only its
-own partner) build on these model-level permissions.
-"""
-
+import rules
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-DOMAIN_APPS = ("chains", "partners", "projects")
 
 
 class Role(models.TextChoices):
@@ -18,15 +14,37 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
-# (app_label, model) pairs staff may add and change; everything else they may only view.
-STAFF_EDITABLE_MODELS = (
-    ("partners", "partner"),
-    ("partners", "contactperson"),
-    ("projects", "project"),
-    ("chains", "targetcompany"),
-)
+# Roles that work in the admin site (Django's is_staff flag).
+ADMIN_SITE_ROLES = (Role.ADMINISTRATOR, Role.MANAGER, Role.STAFF, Role.AUDITOR)
 
-USCC_OVERRIDE_ROLES = (Role.ADMINISTRATOR, Role.MANAGER)
+is_administrator = rules.is_superuser | rules.is_group_member(Role.ADMINISTRATOR)
+is_manager = rules.is_group_member(Role.MANAGER)
+is_staff_member = rules.is_group_member(Role.STAFF)
+is_auditor = rules.is_group_member(Role.AUDITOR)
+
+
+@rules.predicate
+def is_chain_leader(user) -> bool:
+    return getattr(user, "partner_id", None) is not None and Role.CHAIN_LEADER in _group_names(user)
+
+
+def _group_names(user) -> set[str]:
+    """The user's group names, cached on the user object as rules' own predicates do."""
+    if not hasattr(user, "_group_names_cache"):
+        user._group_names_cache = set(user.groups.values_list("name", flat=True))
+    return user._group_names_cache
+
+
+@rules.predicate
+def no_object(user, obj) -> bool:
+    """True for a model-level check (“may this user change partners at all?”)."""
+    return obj is None
+
+
+# Managers may do everything but manage users; auditors and staff read everything.
+can_manage = is_administrator | is_manager
+can_read_all = can_manage | is_staff_member | is_auditor
+has_a_role = can_read_all | is_chain_leader
 
 
 def user_has_role(user, *roles: str) -> bool:
@@ -34,9 +52,9 @@ def user_has_role(user, *roles: str) -> bool:
         return False
     if user.is_superuser and Role.ADMINISTRATOR in roles:
         return True
-    return user.groups.filter(name__in=roles).exists()
+    return bool(_group_names(user) & set(roles))
 
 
 def can_override_uscc_check(user) -> bool:
     """Only administrators and managers may accept a code whose check character is wrong."""
-    return user_has_role(user, *USCC_OVERRIDE_ROLES)
+    return user is not None and user.is_authenticated and can_manage(user)

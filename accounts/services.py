@@ -3,49 +3,17 @@
 import secrets
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 from knox.models import AuthToken
 
 from accounts.models import User
-from accounts.roles import DOMAIN_APPS, STAFF_EDITABLE_MODELS, Role
+from accounts.roles import ADMIN_SITE_ROLES, Role
 
 
-def _role_permissions(role: str):
-    domain = Q(content_type__app_label__in=DOMAIN_APPS)
-    view = Q(codename__startswith="view_")
-    view_users = Q(content_type__app_label="accounts", codename="view_user")
-    if role == Role.ADMINISTRATOR:
-        return Permission.objects.all()
-    if role == Role.MANAGER:
-        return Permission.objects.filter(domain | view_users)
-    if role == Role.AUDITOR:
-        return Permission.objects.filter((domain & view) | view_users)
-    if role == Role.CHAIN_LEADER:
-        return Permission.objects.filter(Q(content_type__app_label="chains") & view)
-    editable = Q(pk__in=[])
-    for app_label, model in STAFF_EDITABLE_MODELS:
-        editable |= Q(content_type__app_label=app_label, content_type__model=model) & (
-            Q(codename__startswith="add_") | Q(codename__startswith="change_")
-        )
-    return Permission.objects.filter((domain & view) | editable)
-
-
-@transaction.atomic
-def roles_sync() -> dict[str, Group]:
-    """Create the role groups if missing and set each one's permissions to its definition."""
-    groups = {}
-    for role in Role:
-        group, _created = Group.objects.get_or_create(name=role.value)
-        group.permissions.set(_role_permissions(role))
-        groups[role.value] = group
-    return groups
-
-
-def roles_sync_after_migrate(sender, using="default", **kwargs) -> None:
-    """post_migrate hook: every migrate leaves the role groups complete."""
-    roles_sync()
+def role_groups() -> dict[str, Group]:
+    """The role groups (created by a data migration), by role name."""
+    return {group.name: group for group in Group.objects.filter(name__in=Role.values)}
 
 
 @dataclass(frozen=True)
@@ -69,14 +37,14 @@ def demo_users_create(*, chain_leader_partner, reset_passwords: bool = False) ->
     """One account per role. A password is generated and returned only for an account that gets
     one now (new, without a usable password, or reset on request), so it is shown once and is
     never stored in clear."""
-    groups = roles_sync()
+    groups = role_groups()
     accounts = []
     for username, role, full_name in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
                 "full_name": full_name,
-                "is_staff": role != Role.CHAIN_LEADER,
+                "is_staff": role in ADMIN_SITE_ROLES,
                 "is_superuser": role == Role.ADMINISTRATOR,
                 "partner": chain_leader_partner if role == Role.CHAIN_LEADER else None,
             },

@@ -11,6 +11,7 @@ from chains.models import (
     WorkCamp,
     WorkCampMembership,
 )
+from core.admin import DomainAdmin
 
 
 class AppointmentForm(forms.ModelForm):
@@ -46,7 +47,7 @@ class TargetCompanyForm(forms.ModelForm):
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(DomainAdmin):
     form = IndustryForm
     list_display = ("name", "kind", "parent", "position")
     list_select_related = ("parent",)
@@ -69,7 +70,7 @@ class AppointmentInline(admin.TabularInline):
 
 
 @admin.register(IndustryChain)
-class IndustryChainAdmin(admin.ModelAdmin):
+class IndustryChainAdmin(DomainAdmin):
     list_display = ("name", "industry", "position")
     list_select_related = ("industry",)
     list_filter = ("industry",)
@@ -79,7 +80,7 @@ class IndustryChainAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChainSegment)
-class ChainSegmentAdmin(admin.ModelAdmin):
+class ChainSegmentAdmin(DomainAdmin):
     list_display = ("name", "chain", "position")
     list_select_related = ("chain",)
     list_filter = ("chain",)
@@ -88,7 +89,7 @@ class ChainSegmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChainLeaderAppointment)
-class ChainLeaderAppointmentAdmin(admin.ModelAdmin):
+class ChainLeaderAppointmentAdmin(DomainAdmin):
     form = AppointmentForm
     list_display = ("year", "chain", "partner")
     list_select_related = ("chain", "partner")
@@ -104,7 +105,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(WorkCamp)
-class WorkCampAdmin(admin.ModelAdmin):
+class WorkCampAdmin(DomainAdmin):
     list_display = ("name", "industry", "lead_department")
     list_select_related = ("industry",)
     list_filter = ("industry",)
@@ -114,7 +115,7 @@ class WorkCampAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetCompany)
-class TargetCompanyAdmin(admin.ModelAdmin):
+class TargetCompanyAdmin(DomainAdmin):
     form = TargetCompanyForm
     list_display = ("name", "segment", "status", "owner", "updated_at")
     list_select_related = ("segment__chain", "owner")

@@ -5,12 +5,19 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from chains import filters, selectors, serializers, services
-from chains.models import Industry
+from chains.models import (
+    ChainLeaderAppointment,
+    ChainSegment,
+    Industry,
+    IndustryChain,
+    TargetCompany,
+    WorkCamp,
+)
 from core.api.viewsets import ServiceModelViewSet
 
 
 class IndustryViewSet(ServiceModelViewSet):
-    queryset = Industry.objects.all()
+    model = Industry
     serializer_class = serializers.IndustrySerializer
     filterset_class = filters.IndustryFilter
     ordering_fields = ("name", "position", "kind")
@@ -23,33 +30,36 @@ class IndustryViewSet(ServiceModelViewSet):
 
 
 class IndustryChainViewSet(ServiceModelViewSet):
+    model = IndustryChain
     serializer_class = serializers.IndustryChainSerializer
     filterset_class = filters.IndustryChainFilter
     ordering_fields = ("name", "position")
     ordering = ("position", "name")
 
-    def get_queryset(self):
-        return selectors.chain_list()
+    def list_queryset(self, user):
+        return selectors.chain_list(user)
 
 
 class ChainSegmentViewSet(ServiceModelViewSet):
+    model = ChainSegment
     serializer_class = serializers.ChainSegmentSerializer
     filterset_class = filters.ChainSegmentFilter
     ordering_fields = ("position", "name")
     ordering = ("chain__position", "chain__name", "position")
 
-    def get_queryset(self):
-        return selectors.segment_list()
+    def list_queryset(self, user):
+        return selectors.segment_list(user)
 
 
 class ChainLeaderAppointmentViewSet(ServiceModelViewSet):
+    model = ChainLeaderAppointment
     serializer_class = serializers.ChainLeaderAppointmentSerializer
     filterset_class = filters.AppointmentFilter
     ordering_fields = ("year", "partner__name", "chain__position")
     ordering = ("-year", "chain__position", "partner__name")
 
-    def get_queryset(self):
-        return selectors.appointment_list()
+    def list_queryset(self, user):
+        return selectors.appointment_list(user)
 
     def create_record(self, data):
         return services.appointment_create(**data)
@@ -61,16 +71,23 @@ class ChainLeaderAppointmentViewSet(ServiceModelViewSet):
 
 
 class WorkCampViewSet(ServiceModelViewSet):
+    model = WorkCamp
     serializer_class = serializers.WorkCampSerializer
     list_serializer_class = serializers.WorkCampListSerializer
     filterset_class = filters.WorkCampFilter
     ordering_fields = ("name",)
     ordering = ("name",)
 
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.work_camp_list()
-        return selectors.work_camp_detail()
+    action_permissions = {
+        "add_member": "chains.change_workcamp",
+        "remove_member": "chains.change_workcamp",
+    }
+
+    def list_queryset(self, user):
+        return selectors.work_camp_list(user)
+
+    def detail_queryset(self, user):
+        return selectors.work_camp_detail(user)
 
     @extend_schema(
         request=serializers.MembershipSerializer, responses=serializers.WorkCampSerializer
@@ -93,13 +110,14 @@ class WorkCampViewSet(ServiceModelViewSet):
 
 
 class TargetCompanyViewSet(ServiceModelViewSet):
+    model = TargetCompany
     serializer_class = serializers.TargetCompanySerializer
     filterset_class = filters.TargetCompanyFilter
     ordering_fields = ("name", "status", "updated_at")
     ordering = ("segment__chain__position", "segment__position", "name")
 
-    def get_queryset(self):
-        return selectors.target_company_list()
+    def list_queryset(self, user):
+        return selectors.target_company_list(user)
 
     def create_record(self, data):
         return services.target_company_create(**data)

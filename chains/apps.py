@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ChainsConfig(AppConfig):
     name = "chains"
     verbose_name = _("Industries and chains")
+
+    def ready(self) -> None:
+        from chains import permissions  # noqa: F401 - registers the rules

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_history
 from core.models import VersionedModel
 
 FIRST_ROSTER_YEAR = 2000
@@ -34,6 +35,8 @@ class Industry(VersionedModel):
     )
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
     description = models.TextField(_("description"), blank=True)
+
+    history = audit_history()
 
     class Meta:
         verbose_name = _("industry")
@@ -65,6 +68,8 @@ class IndustryChain(VersionedModel):
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
     description = models.TextField(_("description"), blank=True)
 
+    history = audit_history()
+
     class Meta:
         verbose_name = _("industry chain")
         verbose_name_plural = _("industry chains")
@@ -81,6 +86,8 @@ class ChainSegment(VersionedModel):
     name = models.CharField(_("name"), max_length=64)
     position = models.PositiveSmallIntegerField(_("order in chain"))
     description = models.TextField(_("description"), blank=True)
+
+    history = audit_history()
 
     class Meta:
         verbose_name = _("chain segment")
@@ -123,6 +130,8 @@ class ChainLeaderAppointment(VersionedModel):
     year = models.PositiveSmallIntegerField(_("roster year"))
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = audit_history()
 
     class Meta:
         verbose_name = _("chain-leader appointment")
@@ -170,6 +179,8 @@ class WorkCamp(VersionedModel):
         blank=True,
     )
 
+    history = audit_history()
+
     class Meta:
         verbose_name = _("work camp")
         verbose_name_plural = _("work camps")
@@ -198,6 +209,8 @@ class WorkCampMembership(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
+
+    history = audit_history()
 
     class Meta:
         verbose_name = _("work camp member")
@@ -260,6 +273,8 @@ class TargetCompany(VersionedModel):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = audit_history()
 
     class Meta:
         verbose_name = _("target company")

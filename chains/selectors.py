@@ -1,7 +1,9 @@
-"""Reads of industries, chains and the roster."""
+"""Reads of industries, chains and the roster, scoped to what the user may see: everything for
+those who read everything, a chain-leader unit its own chains and what hangs on them."""
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
+from accounts.roles import can_read_all, is_chain_leader
 from chains.models import (
     ChainLeaderAppointment,
     ChainSegment,
@@ -32,34 +34,71 @@ def roster_current_year() -> int | None:
     return ChainLeaderAppointment.objects.aggregate(year=Max("year"))["year"]
 
 
-def chain_list() -> QuerySet[IndustryChain]:
-    return IndustryChain.objects.select_related("industry").prefetch_related(
+def own_chain_ids(user):
+    """The chains a chain-leader unit leads or has led (a subquery, not a list)."""
+    return ChainLeaderAppointment.objects.filter(partner_id=user.partner_id).values("chain_id")
+
+
+def _scoped(queryset, user, own: Q):
+    if can_read_all(user):
+        return queryset
+    if is_chain_leader(user):
+        return queryset.filter(own).distinct()
+    return queryset.none()
+
+
+def chain_list(user) -> QuerySet[IndustryChain]:
+    queryset = IndustryChain.objects.select_related("industry").prefetch_related(
         Prefetch("segments", queryset=ChainSegment.objects.order_by("position"))
+    )
+    return _scoped(queryset, user, Q(pk__in=own_chain_ids(user)))
+
+
+def segment_list(user) -> QuerySet[ChainSegment]:
+    queryset = ChainSegment.objects.select_related("chain")
+    return _scoped(queryset, user, Q(chain_id__in=own_chain_ids(user)))
+
+
+def appointment_list(user) -> QuerySet[ChainLeaderAppointment]:
+    queryset = ChainLeaderAppointment.objects.select_related("partner", "chain")
+    return _scoped(queryset, user, Q(chain_id__in=own_chain_ids(user)))
+
+
+def _camps_of_chain_leader(user) -> Q:
+    industries = IndustryChain.objects.filter(pk__in=own_chain_ids(user)).values("industry_id")
+    return (
+        Q(memberships__partner_id=user.partner_id)
+        | Q(industry_id__in=industries)
+        | Q(industry__parent_id__in=industries)
     )
 
 
-def segment_list() -> QuerySet[ChainSegment]:
-    return ChainSegment.objects.select_related("chain")
+def work_camp_list(user) -> QuerySet[WorkCamp]:
+    queryset = WorkCamp.objects.select_related("industry")
+    scoped = _scoped(queryset, user, _camps_of_chain_leader(user))
+    return (
+        WorkCamp.objects.select_related("industry")
+        .filter(pk__in=scoped.values("pk"))
+        .annotate(member_count=Count("memberships"))
+    )
 
 
-def appointment_list() -> QuerySet[ChainLeaderAppointment]:
-    return ChainLeaderAppointment.objects.select_related("partner", "chain")
-
-
-def work_camp_list() -> QuerySet[WorkCamp]:
-    return WorkCamp.objects.select_related("industry").annotate(member_count=Count("memberships"))
-
-
-def work_camp_detail() -> QuerySet[WorkCamp]:
-    return WorkCamp.objects.select_related("industry").prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=WorkCampMembership.objects.select_related("partner").order_by(
-                "role", "partner__name"
-            ),
+def work_camp_detail(user) -> QuerySet[WorkCamp]:
+    scoped = _scoped(WorkCamp.objects.all(), user, _camps_of_chain_leader(user))
+    return (
+        WorkCamp.objects.filter(pk__in=scoped.values("pk"))
+        .select_related("industry")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=WorkCampMembership.objects.select_related("partner").order_by(
+                    "role", "partner__name"
+                ),
+            )
         )
     )
 
 
-def target_company_list() -> QuerySet[TargetCompany]:
-    return TargetCompany.objects.select_related("segment__chain", "owner")
+def target_company_list(user) -> QuerySet[TargetCompany]:
+    queryset = TargetCompany.objects.select_related("segment__chain", "owner")
+    return queryset if can_read_all(user) else queryset.none()

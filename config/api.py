@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import ApiTokenViewSet
 from chains import api as chains
+from core.api.audit import AuditViewSet
 from partners import api as partners
 from projects import api as projects
 
@@ -24,7 +25,9 @@ router.register("targets", chains.TargetCompanyViewSet, basename="target")
 router.register("projects", projects.ProjectViewSet, basename="project")
 router.register("stage-changes", projects.StageChangeViewSet, basename="stage-change")
 router.register("events", projects.EventViewSet, basename="event")
+router.register("change-requests", partners.ChangeRequestViewSet, basename="change-request")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("audit", AuditViewSet, basename="audit")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

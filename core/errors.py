@@ -32,3 +32,9 @@ class NotFound(ApplicationError):
     status_code = 404
     default_code = "not_found"
     default_message = _("Not found.")
+
+
+class PermissionDenied(ApplicationError):
+    status_code = 403
+    default_code = "permission_denied"
+    default_message = _("You do not have permission to perform this action.")

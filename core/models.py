@@ -24,3 +24,24 @@ class VersionedModel(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
+
+
+class ArchivableModel(models.Model):
+    """Archived, not deleted: an archived row leaves the default lists and can be restored."""
+
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, db_index=True)
+    archived_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("archived by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None

@@ -3,6 +3,7 @@ check that keeps concurrent edits from overwriting each other."""
 
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, PreconditionFailed
@@ -65,3 +66,26 @@ def instance_delete(instance: models.Model, *, actor, expected_version: int | No
             % {"object": locked},
             code="in_use",
         ) from None
+
+
+@transaction.atomic
+def instance_archive(instance, *, actor, expected_version: int | None = None):
+    """Take a record out of the default lists without deleting it."""
+    locked = lock_version(instance, expected_version)
+    if locked.archived_at is not None:
+        raise Conflict(_("This record is already archived."), code="already_archived")
+    locked.archived_at = timezone.now()
+    locked.archived_by = actor
+    locked.save(update_fields=["archived_at", "archived_by"])
+    return locked
+
+
+@transaction.atomic
+def instance_restore(instance, *, actor, expected_version: int | None = None):
+    locked = lock_version(instance, expected_version)
+    if locked.archived_at is None:
+        raise Conflict(_("This record is not archived."), code="not_archived")
+    locked.archived_at = None
+    locked.archived_by = None
+    locked.save(update_fields=["archived_at", "archived_by"])
+    return locked

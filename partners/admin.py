@@ -2,8 +2,16 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import DomainAdmin
 from partners import selectors, services
-from partners.models import Carrier, ContactPerson, Partner, QualificationTag, Recognition
+from partners.models import (
+    Carrier,
+    ContactPerson,
+    Partner,
+    PartnerChangeRequest,
+    QualificationTag,
+    Recognition,
+)
 
 
 class PartnerAdminForm(forms.ModelForm):
@@ -56,13 +64,29 @@ class PartnerAdminForm(forms.ModelForm):
 
 
 class ContactPersonInline(admin.TabularInline):
+    """Editable by whoever may manage this partner's contacts (its steward, a manager)."""
+
     model = ContactPerson
     extra = 0
     fields = ("name", "title", "phone", "email", "is_primary")
 
+    def _may_manage(self, request, partner) -> bool:
+        return request.user.has_perm("partners.manage_contacts", partner) or (
+            partner is None and request.user.has_perm("partners.add_partner")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_manage(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_manage(request, obj)
+
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(DomainAdmin):
     form = PartnerAdminForm
     list_display = (
         "name",
@@ -123,7 +147,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(DomainAdmin):
     list_display = ("name", "partner", "title", "phone", "email", "is_primary")
     list_select_related = ("partner",)
     list_filter = ("is_primary",)
@@ -132,7 +156,7 @@ class ContactPersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Carrier)
-class CarrierAdmin(admin.ModelAdmin):
+class CarrierAdmin(DomainAdmin):
     list_display = ("name", "kind", "zone", "is_featured")
     list_select_related = ("zone",)
     list_filter = ("kind", "is_featured", "zone")
@@ -141,15 +165,41 @@ class CarrierAdmin(admin.ModelAdmin):
 
 
 @admin.register(QualificationTag)
-class QualificationTagAdmin(admin.ModelAdmin):
+class QualificationTagAdmin(DomainAdmin):
     list_display = ("name", "description")
     search_fields = ("name",)
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(admin.ModelAdmin):
+class RecognitionAdmin(DomainAdmin):
     list_display = ("year", "title", "category", "partner")
     list_select_related = ("partner",)
     list_filter = ("year", "title", "category")
     search_fields = ("partner__name", "title")
     autocomplete_fields = ("partner",)
+
+
+@admin.register(PartnerChangeRequest)
+class PartnerChangeRequestAdmin(DomainAdmin):
+    """Read here; decided through the API or the pages, where the checks of an edit apply."""
+
+    list_display = ("partner", "status", "requested_by", "created_at", "decided_by", "decided_at")
+    list_select_related = ("partner", "requested_by", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("partner__name",)
+    readonly_fields = (
+        "partner",
+        "requested_by",
+        "changes",
+        "previous",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

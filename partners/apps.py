@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Development partners")
+
+    def ready(self) -> None:
+        from partners import permissions  # noqa: F401 - registers the rules

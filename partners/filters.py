@@ -5,24 +5,29 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.roles import can_read_all
 from chains.models import ChainLeaderAppointment, ChainSegment, Industry, IndustryChain
 from chains.selectors import industry_ids_with_descendants
 from core.api.fields import ModelIdFilter
 from partners.models import Carrier, ContactPerson, Partner, QualificationTag, Recognition
 
 
-def partner_search(queryset, value: str):
-    """Name, short name or contact name containing the text, or the code starting with it."""
+def partner_search(queryset, value: str, *, directory_only: bool = False):
+    """Name, short name or contact name containing the text, or the code starting with it.
+    A directory search (a chain-leader unit's) matches names only, so that it reveals nothing
+    about other partners' contacts."""
     value = value.strip()
     if not value:
         return queryset
+    names = Q(name__icontains=value) | Q(short_name__icontains=value)
+    if directory_only:
+        return queryset.filter(names)
     contact = ContactPerson.objects.filter(partner=OuterRef("pk"), name__icontains=value)
-    return queryset.filter(
-        Q(name__icontains=value)
-        | Q(short_name__icontains=value)
-        | Q(uscc__startswith=value.upper())
-        | Exists(contact)
-    )
+    return queryset.filter(names | Q(uscc__startswith=value.upper()) | Exists(contact))
+
+
+# What a chain-leader unit may filter the directory by: the directory's own fields.
+DIRECTORY_FILTERS = {"q", "industry", "chain", "segment", "carrier", "zone", "tag"}
 
 
 class PartnerFilter(filters.FilterSet):
@@ -67,8 +72,16 @@ class PartnerFilter(filters.FilterSet):
         model = Partner
         fields = ()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        self.directory_only = user is None or not can_read_all(user)
+        if self.directory_only:
+            for name in set(self.filters) - DIRECTORY_FILTERS:
+                del self.filters[name]
+
     def search(self, queryset, name, value):
-        return partner_search(queryset, value)
+        return partner_search(queryset, value, directory_only=self.directory_only)
 
     def by_industry(self, queryset, name, industry):
         ids = industry_ids_with_descendants([industry.pk])

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import VersionedModel
+from core.audit import audit_history
+from core.models import ArchivableModel, VersionedModel
 from partners.uscc import FORMAT_REGEX
 from partners.validators import validate_phone
 
@@ -37,6 +38,8 @@ class Carrier(VersionedModel):
     is_featured = models.BooleanField(_("featured"), default=False)
     address = models.CharField(_("address"), max_length=255, blank=True)
 
+    history = audit_history()
+
     class Meta:
         verbose_name = _("carrier")
         verbose_name_plural = _("carriers")
@@ -65,6 +68,8 @@ class QualificationTag(VersionedModel):
     name = models.CharField(_("name"), max_length=32, unique=True)
     description = models.CharField(_("description"), max_length=255, blank=True)
 
+    history = audit_history()
+
     class Meta:
         verbose_name = _("qualification tag")
         verbose_name_plural = _("qualification tags")
@@ -91,7 +96,7 @@ class PartnerStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Partner(VersionedModel):
+class Partner(VersionedModel, ArchivableModel):
     OrganisationType = OrganisationType
     Status = PartnerStatus
 
@@ -155,6 +160,10 @@ class Partner(VersionedModel):
         _("doubling-plan catalogue enterprise"), default=False, db_index=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Self-service fields: a chain-leader unit keeps these current itself.
+    introduction = models.TextField(_("introduction"), blank=True)
+    business_scope = models.TextField(_("business scope"), blank=True)
+    needs = models.TextField(_("needs"), blank=True)
     uscc_check_overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("check character override by"),
@@ -169,6 +178,8 @@ class Partner(VersionedModel):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = audit_history(m2m_fields=["industries", "segments", "tags"])
 
     class Meta:
         verbose_name = _("development partner")
@@ -219,6 +230,8 @@ class ContactPerson(VersionedModel):
     email = models.EmailField(_("email"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
+    history = audit_history()
+
     class Meta:
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
@@ -254,6 +267,8 @@ class Recognition(VersionedModel):
     title = models.CharField(_("list"), max_length=64)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
 
+    history = audit_history()
+
     class Meta:
         verbose_name = _("recognition")
         verbose_name_plural = _("recognitions")
@@ -280,3 +295,79 @@ class Recognition(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title} · {self.partner}"
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PartnerChangeRequest(VersionedModel):
+    """A chain-leader unit's request to change a key field of its own record (name, code,
+    organisation type, industries); the old values stand until its steward or a manager
+    approves."""
+
+    Status = ChangeRequestStatus
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="change_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changes = models.JSONField(_("requested values"))
+    previous = models.JSONField(_("values when requested"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ChangeRequestStatus.values),
+                name="change_request_status_valid",
+                violation_error_code="change_request_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=Q(status="pending"),
+                name="change_request_unique_pending",
+                violation_error_code="change_request_unique_pending",
+                violation_error_message=_("This partner already has a pending change request."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending")
+                | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="change_request_decision_recorded",
+                violation_error_code="change_request_decision_recorded",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_reason=""),
+                name="change_request_rejection_has_reason",
+                violation_error_code="change_request_rejection_has_reason",
+                violation_error_message=_("A rejection needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.get_status_display()}"

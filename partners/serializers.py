@@ -3,7 +3,15 @@ from rest_framework import serializers
 from accounts.models import User
 from chains.models import ChainSegment, Industry
 from chains.serializers import ChainRefSerializer, IndustryRefSerializer, SegmentRefSerializer
-from partners.models import Carrier, ContactPerson, Partner, QualificationTag, Recognition
+from partners.models import (
+    Carrier,
+    ContactPerson,
+    Partner,
+    PartnerChangeRequest,
+    QualificationTag,
+    Recognition,
+)
+from partners.validators import mask_phone
 from projects.models import Event
 
 
@@ -52,7 +60,19 @@ class QualificationTagSerializer(serializers.ModelSerializer):
         fields = ("id", "name", "description", "version")
 
 
-class ContactPersonSerializer(serializers.ModelSerializer):
+class MaskedPhoneMixin:
+    """Mobile numbers are shown masked (138****1234) to those who may not see them in full."""
+
+    def to_representation(self, contact):
+        data = super().to_representation(contact)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.has_perm("partners.view_contact_phone", contact.partner):
+            data["phone"] = mask_phone(data.get("phone", ""))
+        return data
+
+
+class ContactPersonSerializer(MaskedPhoneMixin, serializers.ModelSerializer):
     partner_id = serializers.PrimaryKeyRelatedField(
         source="partner", queryset=Partner.objects.all()
     )
@@ -71,7 +91,7 @@ class ContactPersonSerializer(serializers.ModelSerializer):
         return fields
 
 
-class NestedContactSerializer(serializers.ModelSerializer):
+class NestedContactSerializer(MaskedPhoneMixin, serializers.ModelSerializer):
     class Meta:
         model = ContactPerson
         fields = ("id", "name", "title", "phone", "email", "is_primary")
@@ -122,6 +142,7 @@ class PartnerSerializer(PartnerListSerializer):
     joined_at_event = EventRefSerializer(read_only=True)
     contacts = NestedContactSerializer(many=True, read_only=True)
     current_appointments = AppointmentRefSerializer(many=True, read_only=True)
+    pending_change_request = serializers.SerializerMethodField()
     industry_ids = _ids("industries", Industry.objects.all(), many=True, required=False)
     segment_ids = _ids("segments", ChainSegment.objects.all(), many=True, required=False)
     tag_ids = _ids("tags", QualificationTag.objects.all(), many=True, required=False)
@@ -146,8 +167,13 @@ class PartnerSerializer(PartnerListSerializer):
             "established_on",
             "joined_at_event",
             "notes",
+            "introduction",
+            "business_scope",
+            "needs",
             "contacts",
             "current_appointments",
+            "pending_change_request",
+            "archived_at",
             "uscc_check_overridden_at",
             "created_at",
             "updated_at",
@@ -159,9 +185,59 @@ class PartnerSerializer(PartnerListSerializer):
             "joined_at_event_id",
             "override_check_digit",
         )
-        read_only_fields = ("uscc_check_overridden_at",)
+        read_only_fields = ("uscc_check_overridden_at", "archived_at")
         # Uniqueness is the service's to check, so that the answer names the existing partner.
         extra_kwargs = {"uscc": {"validators": []}}
+
+    def get_pending_change_request(self, partner) -> dict | None:
+        pending = getattr(partner, "pending_change_requests", None)
+        if not pending:
+            return None
+        return ChangeRequestSerializer(pending[0], context=self.context).data
+
+
+class PartnerDirectorySerializer(serializers.ModelSerializer):
+    """What a chain-leader unit sees of other partners: the public directory entry only."""
+
+    industries = IndustryRefSerializer(many=True, read_only=True)
+    segments = SegmentRefSerializer(many=True, read_only=True)
+    carrier = CarrierRefSerializer(read_only=True)
+    tags = TagRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Partner
+        fields = ("id", "name", "short_name", "industries", "segments", "carrier", "tags")
+        read_only_fields = fields
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    partner = serializers.SerializerMethodField()
+    requested_by = UserRefSerializer(read_only=True)
+    decided_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = PartnerChangeRequest
+        fields = (
+            "id",
+            "partner",
+            "status",
+            "changes",
+            "previous",
+            "requested_by",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "version",
+        )
+        read_only_fields = fields
+
+    def get_partner(self, request) -> dict:
+        return {"id": request.partner_id, "name": request.partner.name}
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
 
 
 class RecognitionSerializer(serializers.ModelSerializer):

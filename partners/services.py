@@ -5,14 +5,15 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import can_override_uscc_check
+from chains.models import Industry
+from core.errors import Conflict, PermissionDenied
 from core.services import lock_version
 from partners import selectors
-from partners.models import ContactPerson, Partner
+from partners.models import ContactPerson, Partner, PartnerChangeRequest
 from partners.uscc import check_digit_error, normalize_uscc, validate_uscc_format
 
 PARTNER_RELATIONS = ("industries", "segments", "tags")
@@ -138,7 +139,7 @@ def partner_update(
 def contact_create(*, partner: Partner, name: str, is_primary: bool = False, **fields):
     """Add a contact person; a new primary contact takes over from the previous one."""
     if is_primary:
-        partner.contacts.filter(is_primary=True).update(is_primary=False, version=F("version") + 1)
+        _demote_primary_contacts(partner)
     contact = ContactPerson(partner=partner, name=name, is_primary=is_primary, **fields)
     contact.full_clean()
     contact.save()
@@ -150,11 +151,137 @@ def contact_update(*, contact: ContactPerson, expected_version: int | None = Non
     """Edit a contact person; making it primary takes over from the previous primary."""
     contact = lock_version(contact, expected_version)
     if fields.get("is_primary") and not contact.is_primary:
-        contact.partner.contacts.filter(is_primary=True).exclude(pk=contact.pk).update(
-            is_primary=False, version=F("version") + 1
-        )
+        _demote_primary_contacts(contact.partner)
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.full_clean()
     contact.save()
     return contact
+
+
+def _demote_primary_contacts(partner: Partner) -> None:
+    """One save per row (not a bulk update) so that the audit trail records the change."""
+    for previous in partner.contacts.filter(is_primary=True):
+        previous.is_primary = False
+        previous.save(update_fields=["is_primary"])
+
+
+# Chain-leader self-service ----------------------------------------------------------------
+
+SELF_SERVICE_FIELDS = ("address", "introduction", "business_scope", "needs")
+KEY_FIELDS = ("name", "uscc", "organisation_type", "industries")
+
+
+def _key_values(partner: Partner) -> dict:
+    return {
+        "name": partner.name,
+        "uscc": partner.uscc,
+        "organisation_type": partner.organisation_type,
+        "industries": sorted(partner.industries.values_list("pk", flat=True)),
+    }
+
+
+def _requested_key_values(partner: Partner, fields: dict) -> dict:
+    current = _key_values(partner)
+    requested = {}
+    for name in KEY_FIELDS:
+        if name not in fields:
+            continue
+        value = fields[name]
+        if name == "industries":
+            value = sorted(industry.pk for industry in value)
+        if value != current[name]:
+            requested[name] = value
+    return requested
+
+
+@transaction.atomic
+def partner_self_service_update(
+    *, partner: Partner, actor, expected_version: int | None = None, **fields
+) -> PartnerChangeRequest | None:
+    """A chain-leader unit edits its own record: self-service fields change at once, key fields
+    (name, code, organisation type, industries) become a change request for its steward or a
+    manager. Any other field is refused. Returns the new change request, if any."""
+    refused = sorted(set(fields) - set(SELF_SERVICE_FIELDS) - set(KEY_FIELDS))
+    if refused:
+        raise PermissionDenied(
+            _("A chain-leader unit cannot change these fields: %(fields)s.")
+            % {"fields": ", ".join(refused)},
+            code="field_not_editable",
+            extra={"fields": refused},
+        )
+    partner = lock_version(partner, expected_version)
+    plain = {name: value for name, value in fields.items() if name in SELF_SERVICE_FIELDS}
+    if plain:
+        for name, value in plain.items():
+            setattr(partner, name, value)
+        partner.full_clean(validate_unique=False)
+        partner.save(update_fields=list(plain))
+    requested = _requested_key_values(partner, fields)
+    if not requested:
+        return None
+    return change_request_create(partner=partner, actor=actor, changes=requested)
+
+
+def change_request_create(*, partner: Partner, actor, changes: dict) -> PartnerChangeRequest:
+    if partner.change_requests.filter(status=PartnerChangeRequest.Status.PENDING).exists():
+        raise Conflict(
+            _("A change request for this partner is already waiting for a decision."),
+            code="change_request_pending",
+        )
+    if "uscc" in changes:
+        changes["uscc"] = partner_check_uscc(
+            uscc=changes["uscc"], actor=actor, exclude_pk=partner.pk
+        ).code
+    request = PartnerChangeRequest(
+        partner=partner, requested_by=actor, changes=changes, previous=_key_values(partner)
+    )
+    request.full_clean()
+    request.save()
+    return request
+
+
+def _lock_pending(request: PartnerChangeRequest, expected_version) -> PartnerChangeRequest:
+    request = lock_version(request, expected_version)
+    if request.status != PartnerChangeRequest.Status.PENDING:
+        raise Conflict(_("This change request has already been decided."), code="already_decided")
+    return request
+
+
+@transaction.atomic
+def change_request_approve(
+    *, request: PartnerChangeRequest, actor, expected_version: int | None = None
+) -> PartnerChangeRequest:
+    """Apply the requested values through the same checks as any edit, and record the decision."""
+    request = _lock_pending(request, expected_version)
+    changes = dict(request.changes)
+    if "industries" in changes:
+        changes["industries"] = list(Industry.objects.filter(pk__in=changes["industries"]))
+    partner_update(partner=request.partner, actor=actor, **changes)
+    return _decide(request, actor, PartnerChangeRequest.Status.APPROVED, "")
+
+
+@transaction.atomic
+def change_request_reject(
+    *, request: PartnerChangeRequest, actor, reason: str, expected_version: int | None = None
+) -> PartnerChangeRequest:
+    request = _lock_pending(request, expected_version)
+    if not reason.strip():
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Say why the request is rejected."), code="reason_required"
+                )
+            }
+        )
+    return _decide(request, actor, PartnerChangeRequest.Status.REJECTED, reason.strip())
+
+
+def _decide(request: PartnerChangeRequest, actor, status: str, reason: str):
+    request.status = status
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_reason = reason
+    request.full_clean()
+    request.save()
+    return request

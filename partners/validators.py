@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^(?:0\d{2,3}-?)?[2-9]\d{6,7}(?:-\d{1,6})?$")
+LANDLINE = re.compile(r"^(?P<area>0\d{2,3}-?)?(?P<number>[2-9]\d{6,7})(?:-\d{1,6})?$")
 
 
 def validate_phone(value: str) -> None:
@@ -23,3 +23,16 @@ def validate_phone(value: str) -> None:
         code="phone_invalid",
         params={"value": value},
     )
+
+
+def mask_phone(value: str) -> str:
+    """138****1234 for a mobile number; a landline keeps its area code and last four digits."""
+    compact = re.sub(r"\s", "", value or "")
+    if not compact:
+        return ""
+    if MOBILE.match(compact):
+        return f"{compact[-11:-8]}****{compact[-4:]}"
+    landline = LANDLINE.match(compact)
+    if landline:
+        return f"{landline['area'] or ''}****{landline['number'][-4:]}"
+    return "****"

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import DomainAdmin
 from projects import services
 from projects.models import Event, Project, Stage, StageChange
 
@@ -76,7 +77,7 @@ class StageChangeInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(DomainAdmin):
     form = ProjectAdminForm
     list_display = (
         "code",
@@ -117,7 +118,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(DomainAdmin):
     list_display = ("name", "date", "kind", "location")
     list_filter = ("kind",)
     search_fields = ("name", "location")
@@ -125,7 +126,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(DomainAdmin):
     """Read-only: the history is written by the stage-change service alone."""
 
     list_display = ("project", "from_stage", "to_stage", "changed_at", "changed_by")

@@ -1,25 +1,40 @@
 """API resources of projects, their stage history and events."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import ReadOnlyViewSet, ServiceModelViewSet, expected_version
+from core.api.viewsets import (
+    ARCHIVED_PARAMETER,
+    ArchivingViewSet,
+    ReadOnlyViewSet,
+    ServiceModelViewSet,
+    expected_version,
+)
 from projects import filters, selectors, serializers, services
-from projects.models import Event
+from projects.models import Event, Project, StageChange
 
 
-class ProjectViewSet(ServiceModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=[ARCHIVED_PARAMETER]))
+class ProjectViewSet(ArchivingViewSet):
+    model = Project
     serializer_class = serializers.ProjectSerializer
     list_serializer_class = serializers.ProjectListSerializer
     filterset_class = filters.ProjectFilter
     ordering_fields = ("code", "name", "stage", "planned_investment", "stage_changed_at")
     ordering = ("code",)
 
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.project_list()
-        return selectors.project_detail()
+    action_permissions = {
+        "advance": "projects.advance_project",
+        "destroy": "projects.archive_project",
+        "restore": "projects.restore_project",
+    }
+
+    def list_queryset(self, user):
+        return selectors.project_list(user, archived=self.archived_param())
+
+    def detail_queryset(self, user):
+        return selectors.project_detail(user)
 
     def create_record(self, data):
         return services.project_create(actor=self.request.user, **data)
@@ -43,18 +58,22 @@ class ProjectViewSet(ServiceModelViewSet):
 
 
 class StageChangeViewSet(ReadOnlyViewSet):
+    model = StageChange
     serializer_class = serializers.StageChangeSerializer
     filterset_class = filters.StageChangeFilter
     ordering_fields = ("changed_at",)
     ordering = ("-changed_at", "-pk")
 
-    def get_queryset(self):
-        return selectors.stage_change_list()
+    def list_queryset(self, user):
+        return selectors.stage_change_list(user)
 
 
 class EventViewSet(ServiceModelViewSet):
-    queryset = Event.objects.all()
+    model = Event
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilter
     ordering_fields = ("date", "name")
     ordering = ("-date", "name")
+
+    def list_queryset(self, user):
+        return selectors.event_list(user)

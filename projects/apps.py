@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Major projects")
+
+    def ready(self) -> None:
+        from projects import permissions  # noqa: F401 - registers the rules

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import VersionedModel
+from core.audit import audit_history
+from core.models import ArchivableModel, VersionedModel
 
 
 class EventKind(models.TextChoices):
@@ -26,6 +27,8 @@ class Event(VersionedModel):
     date = models.DateField(_("date"), db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     location = models.CharField(_("location"), max_length=128, blank=True)
+
+    history = audit_history()
 
     class Meta:
         verbose_name = _("event")
@@ -66,7 +69,7 @@ class ProjectKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Project(VersionedModel):
+class Project(VersionedModel, ArchivableModel):
     Kind = ProjectKind
 
     name = models.CharField(_("name"), max_length=128, db_index=True)
@@ -129,6 +132,8 @@ class Project(VersionedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    history = audit_history(m2m_fields=["industries", "investors"])
+
     class Meta:
         verbose_name = _("major project")
         verbose_name_plural = _("major projects")
@@ -181,6 +186,8 @@ class StageChange(models.Model):
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
+
+    history = audit_history()
 
     class Meta:
         verbose_name = _("stage change")

@@ -59,7 +59,9 @@ def test_round_trip_create_read_filter_update_delete(api):
     assert updated.headers["ETag"] == '"2"'
 
     assert api.delete(url, HTTP_IF_MATCH='"2"').status_code == 204
-    assert not Partner.objects.exists()
+    assert Partner.objects.get().archived_at is not None
+    assert ids(api.get(URL)) == set()
+    assert ids(api.get(URL, {"archived": "true"})) == {body["id"]}
 
 
 def test_two_clients_editing_the_same_partner_never_overwrite_each_other(manager, staff_user):
@@ -94,11 +96,15 @@ def test_delete_with_a_stale_version_changes_nothing(api):
     assert Partner.objects.filter(pk=partner.pk).exists()
 
 
-def test_delete_of_a_partner_on_a_roster_is_a_conflict(api):
-    appointment = AppointmentFactory()
-    response = api.delete(f"{URL}{appointment.partner.pk}/")
-    assert response.status_code == 409
-    assert response.json()["code"] == "in_use"
+def test_an_archived_partner_is_restored_by_a_manager(api):
+    partner = PartnerFactory()
+    assert api.delete(f"{URL}{partner.pk}/").status_code == 204
+    assert api.delete(f"{URL}{partner.pk}/").json()["code"] == "already_archived"
+    restored = api.post(f"{URL}{partner.pk}/restore/")
+    assert restored.status_code == 200
+    assert restored.json()["archived_at"] is None
+    assert ids(api.get(URL)) == {partner.pk}
+    assert api.post(f"{URL}{partner.pk}/restore/").json()["code"] == "not_archived"
 
 
 def test_staff_cannot_use_the_check_character_override(staff_user):

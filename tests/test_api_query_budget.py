@@ -40,9 +40,9 @@ def test_list_and_detail_query_counts(client, manager, prefix):
     client.force_login(manager)
     list_budget, detail_budget = documented_budget()[prefix]
     url = f"/api/v1/{prefix}/"
-    client.get(url)  # the first request of a session warms nothing that later ones reuse
-    small, _body = count(client, url, page_size=5)
-    large, body = count(client, url, page_size=50)
+    params = {"model": "partners.partner"} if prefix == "audit" else {}
+    small, _body = count(client, url, page_size=5, **params)
+    large, body = count(client, url, page_size=50, **params)
     assert small == large <= list_budget, (small, large, list_budget)
     if detail_budget is None:
         return

@@ -29,7 +29,8 @@ def test_anonymous_callers_get_401_on_every_route(prefix, viewset):
     lookup = "nokey" if prefix == "tokens" else "1"
     for method in ("get", "post"):
         assert getattr(client, method)(f"/api/v1/{prefix}/").status_code == 401
-    for method in ("get", "put", "patch", "delete"):
+    has_detail_route = any(hasattr(viewset, name) for name in ("retrieve", "destroy"))
+    for method in ("get", "put", "patch", "delete") if has_detail_route else ():
         response = getattr(client, method)(f"/api/v1/{prefix}/{lookup}/")
         assert response.status_code in {401, 405}, (prefix, method)
         if response.status_code == 401:

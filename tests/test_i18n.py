@@ -8,7 +8,7 @@ from django.apps import apps
 from django.utils import translation
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-DOMAIN_APPS = ("accounts", "chains", "partners", "projects")
+DOMAIN_APPS = ("accounts", "chains", "core", "partners", "projects")
 ENGLISH_BY_DESIGN = {"English"}
 
 
@@ -17,6 +17,8 @@ def domain_labels():
         config = apps.get_app_config(app_label)
         yield str(config.verbose_name)
         for model in config.get_models():
+            if model._meta.model_name.startswith("historical"):
+                continue  # django-simple-history's own models
             yield model._meta.verbose_name
             yield model._meta.verbose_name_plural
             for field in model._meta.get_fields(include_parents=False):

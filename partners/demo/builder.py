@@ -23,5 +23,6 @@ def load_demo_data() -> Counter:
     organisations.build_recognitions(demo)
     organisations.build_work_camps(demo)
     organisations.build_targets(demo)
+    organisations.build_change_requests(demo)
     pipeline.build_projects(demo)
     return demo.created

@@ -44,7 +44,7 @@ class DemoSet:
 
     def count(self, label: str, created: bool = True) -> None:
         if created:
-            self.created[label] += 1
+            self.created[label] += int(created)
 
     def partner_named(self, name: str) -> Partner:
         return next(p for p in self.partners if name in (p.name, p.short_name))

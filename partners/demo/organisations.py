@@ -6,12 +6,16 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from accounts.roles import Role
 from chains import services as chain_services
 from chains.models import ChainLeaderAppointment, TargetCompany, WorkCamp, WorkCampMembership
 from partners import services as partner_services
 from partners.demo import reference as ref
 from partners.demo.context import DemoSet, is_sample, sample_uscc
-from partners.models import Partner, Recognition
+from partners.models import Partner, PartnerChangeRequest, Recognition
 
 NAMED_SERIAL_BASE = 90000
 TARGET_SERIAL_BASE = 80000
@@ -244,3 +248,36 @@ def build_targets(demo: DemoSet) -> None:
                     owner=demo.stewards[number % len(demo.stewards)],
                 )
                 demo.count("target_companies")
+
+
+def build_change_requests(demo: DemoSet) -> None:
+    """Two chain-leader units asked to change a key field: one waits, one was rejected."""
+    leaders = [partner for partner, _chain in demo.roster if is_sample(partner.name)][:2]
+    if not leaders or PartnerChangeRequest.objects.filter(partner__in=leaders).exists():
+        return
+    pending, rejected = leaders
+    partner_services.change_request_create(
+        partner=pending,
+        actor=_chain_leader_account(pending),
+        changes={"name": f"{pending.name}（更名申请）"},
+    )
+    request = partner_services.change_request_create(
+        partner=rejected,
+        actor=_chain_leader_account(rejected),
+        changes={"organisation_type": "municipal_soe"},
+    )
+    partner_services.change_request_reject(
+        request=request, actor=rejected.steward, reason="示例：单位性质以营业执照为准"
+    )
+    demo.count("change_requests", 2)
+
+
+def _chain_leader_account(partner: Partner):
+    """A login-less account of a generated chain-leader unit, to have filed its request."""
+    user = get_user_model().objects.create(
+        username=f"leader{partner.pk:04d}", full_name=f"{partner.short_name}账号", partner=partner
+    )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=Role.CHAIN_LEADER))
+    return user

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from accounts.services import roles_sync
 from partners.demo.builder import load_demo_data
 
 
@@ -23,7 +22,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, with_users: bool = False, **options):
         started = time.monotonic()
-        roles_sync()
         created = load_demo_data()
         elapsed = time.monotonic() - started
         summary = (

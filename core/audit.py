@@ -1,0 +1,79 @@
+"""Where a change came from, recorded on every history row (django-simple-history).
+
+Requests set the source from their path (API, admin, web pages); importers and Celery tasks
+wrap their work in ``audit_source("import")`` / ``audit_source("task")``; anything else, such
+as a management command, is recorded as ``command``.
+"""
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import models
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+
+class Source(models.TextChoices):
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    WEB = "web", _("Web pages")
+    IMPORT = "import", _("Import")
+    TASK = "task", _("Background task")
+    COMMAND = "command", _("Management command")
+
+
+_current = contextvars.ContextVar("audit_source", default=Source.COMMAND)
+
+
+@contextmanager
+def audit_source(source: str) -> Iterator[None]:
+    token = _current.set(source)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def current_source() -> str:
+    return _current.get()
+
+
+def source_for_path(path: str) -> str:
+    if path.startswith("/api/"):
+        return Source.API
+    if path.startswith("/admin/"):
+        return Source.ADMIN
+    return Source.WEB
+
+
+class AuditSourceMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit_source(source_for_path(request.path)):
+            return self.get_response(request)
+
+
+class HistorySource(models.Model):
+    """Added to every historical model: where the change came from."""
+
+    history_source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.COMMAND
+    )
+
+    class Meta:
+        abstract = True
+
+
+def audit_history(**options) -> HistoricalRecords:
+    """The history of a domain model, with the change's source on every row."""
+    return HistoricalRecords(bases=[HistorySource], **options)
+
+
+@receiver(pre_create_historical_record)
+def _record_source(sender, history_instance, **kwargs) -> None:
+    history_instance.history_source = current_source()

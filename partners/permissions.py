@@ -1,0 +1,89 @@
+"""The rules for partner data, used by the API, the admin and the pages alike.
+
+Staff change the partners they steward and those partners' contacts; a chain-leader account
+changes its own partner's self-service fields and contacts; managers change everything.
+Archiving and restoring is for managers; hard deletion (admin only) for administrators.
+"""
+
+import rules
+
+from accounts.roles import (
+    can_manage,
+    can_read_all,
+    has_a_role,
+    is_administrator,
+    is_chain_leader,
+    is_staff_member,
+    no_object,
+)
+from core.permissions import declare
+
+
+@rules.predicate
+def stewards(user, partner) -> bool:
+    return partner is not None and partner.steward_id == user.pk
+
+
+@rules.predicate
+def is_own(user, partner) -> bool:
+    return partner is not None and user.partner_id == partner.pk
+
+
+@rules.predicate
+def stewards_contact_partner(user, contact) -> bool:
+    return contact is not None and contact.partner.steward_id == user.pk
+
+
+@rules.predicate
+def is_own_contact(user, contact) -> bool:
+    return contact is not None and contact.partner_id == user.partner_id
+
+
+may_edit_partner = (
+    can_manage
+    | (is_staff_member & (no_object | stewards))
+    | (is_chain_leader & (no_object | is_own))
+)
+
+declare(
+    "partners.partner",
+    view=has_a_role,
+    add=can_manage | is_staff_member,
+    change=may_edit_partner,
+    delete=is_administrator,
+)
+rules.set_perm("partners.archive_partner", can_manage)
+rules.set_perm("partners.restore_partner", can_manage)
+# The full record (contacts, notes, steward …) rather than the public directory entry.
+rules.set_perm("partners.view_partner_private", can_read_all | is_own)
+# Unmasked mobile numbers of a partner's contacts.
+rules.set_perm("partners.view_contact_phone", can_manage | stewards | is_own)
+# Adding a contact person to this partner.
+rules.set_perm("partners.manage_contacts", can_manage | stewards | (is_chain_leader & is_own))
+
+
+@rules.predicate
+def stewards_requesting_partner(user, change_request) -> bool:
+    return change_request is not None and change_request.partner.steward_id == user.pk
+
+
+# Deciding a chain-leader unit's change request: its steward or a manager.
+rules.set_perm(
+    "partners.decide_change_request",
+    can_manage | (is_staff_member & (no_object | stewards_requesting_partner)),
+)
+
+declare(
+    "partners.contactperson",
+    view=can_read_all | (is_chain_leader & (no_object | is_own_contact)),
+    add=can_manage | is_staff_member | is_chain_leader,
+    change=can_manage
+    | (is_staff_member & (no_object | stewards_contact_partner))
+    | (is_chain_leader & (no_object | is_own_contact)),
+)
+declare("partners.carrier", view=has_a_role, change=can_manage)
+declare("partners.qualificationtag", view=has_a_role, change=can_manage)
+declare("partners.recognition", view=can_read_all, change=can_manage)
+declare("partners.partnerchangerequest", view=has_a_role, add=is_chain_leader)
+# The admin site shows this app to everyone who works in it (rules' module permission).
+rules.set_perm("partners", can_read_all)
