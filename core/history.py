@@ -4,7 +4,8 @@ that changed from what to what, in a fixed number of queries per page."""
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import OuterRef, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, QuerySet, Subquery
+from simple_history.models import HistoricalRecords
 
 ACTIONS = {"+": "created", "~": "updated", "-": "deleted"}
 AUDITED_APPS = ("accounts", "chains", "partners", "projects")
@@ -49,14 +50,8 @@ class Change:
 
 
 def _m2m_fields(model) -> list:
-    tracked = set(getattr(model, "_history_m2m_fields", []) or [])
-    names = {f if isinstance(f, str) else f.name for f in tracked}
-    return [f for f in model._meta.many_to_many if f.name in names]
-
-
-def _m2m_ids(record, field) -> list[int]:
-    target = f"{field.m2m_reverse_field_name()}_id"
-    return sorted(getattr(row, target) for row in getattr(record, field.name).all())
+    """The many-to-many fields whose changes the model's history records."""
+    return list(getattr(model.history.model, "_history_m2m_fields", []))
 
 
 def _concrete_fields(model) -> list:
@@ -67,8 +62,9 @@ def _concrete_fields(model) -> list:
     ]
 
 
-def changes_between(model, record, previous) -> list[Change]:
-    """What changed from ``previous`` (None for a creation) to ``record``."""
+def changes_between(model, record, previous, m2m_values: dict) -> list[Change]:
+    """What changed from ``previous`` (None for a creation) to ``record``; ``m2m_values`` maps
+    (field name, history id) to the related ids recorded then (see ``with_previous``)."""
     changes = []
     for field in _concrete_fields(model):
         if not hasattr(record, field.attname):
@@ -78,20 +74,26 @@ def changes_between(model, record, previous) -> list[Change]:
         if after != before and not (previous is None and after in ("", None)):
             changes.append(Change(field.name, str(field.verbose_name), before, after))
     for field in _m2m_fields(model):
-        after = _m2m_ids(record, field)
-        before = _m2m_ids(previous, field) if previous is not None else []
+        after = m2m_values.get((field.name, record.history_id), [])
+        before = m2m_values.get((field.name, previous.history_id), []) if previous else []
         if after != before:
             changes.append(Change(field.name, str(field.verbose_name), before, after))
     return changes
 
 
-def with_previous(model, records: list) -> list[tuple]:
-    """(record, previous record or None) for a page of history rows, in two more queries plus
-    one per tracked many-to-many field."""
+def with_previous(model, records: list) -> tuple[list[tuple], dict]:
+    """(record, previous record or None) for a page of history rows, and the many-to-many
+    values recorded with them: one query for the previous rows, one per tracked field."""
     history = model.history.model
-    m2m = [f.name for f in _m2m_fields(model)]
     previous_ids = [r.previous_history_id for r in records if r.previous_history_id]
-    previous = history.objects.prefetch_related(*m2m).in_bulk(previous_ids)
-    if m2m and records:
-        prefetch_related_objects(records, *m2m)
-    return [(record, previous.get(record.previous_history_id)) for record in records]
+    previous = history.objects.in_bulk(previous_ids)
+    history_ids = [r.history_id for r in records] + previous_ids
+    m2m_values: dict[tuple[str, int], list[int]] = {}
+    for field in _m2m_fields(model):
+        through = HistoricalRecords.m2m_models[field]
+        target = f"{field.m2m_reverse_field_name()}_id"
+        rows = through.objects.filter(history_id__in=history_ids).values_list("history_id", target)
+        for history_id, related_id in rows.order_by(target):
+            m2m_values.setdefault((field.name, history_id), []).append(related_id)
+    pairs = [(record, previous.get(record.previous_history_id)) for record in records]
+    return pairs, m2m_values

@@ -91,11 +91,12 @@ class AuditViewSet(viewsets.GenericViewSet):
         )
         page = self.paginate_queryset(rows)
         label = model._meta.label_lower
-        entries = [self._entry(model, label, r, p) for r, p in history.with_previous(model, page)]
+        pairs, m2m_values = history.with_previous(model, page)
+        entries = [self._entry(model, label, r, p, m2m_values) for r, p in pairs]
         return self.get_paginated_response(entries)
 
     @staticmethod
-    def _entry(model, label: str, record, previous) -> dict:
+    def _entry(model, label: str, record, previous, m2m_values: dict) -> dict:
         user = record.history_user
         return {
             "id": record.history_id,
@@ -113,6 +114,6 @@ class AuditViewSet(viewsets.GenericViewSet):
                     "from": _json_value(change.before),
                     "to": _json_value(change.after),
                 }
-                for change in history.changes_between(model, record, previous)
+                for change in history.changes_between(model, record, previous, m2m_values)
             ],
         }

@@ -1,0 +1,429 @@
+"""The permission matrix: every route of the API router, for every role × method × (own object,
+other object, no object), answers the status decided here. A route missing from the matrix
+fails the test, so a new endpoint cannot ship without a decision.
+
+“Own” is the user's own record where that means something: the partner a staff member
+stewards, the project it owns, a chain-leader unit's own partner, contacts and chains. An object
+outside a user's scope answers 404 (its existence is not revealed); a refused action on a
+visible object answers 403.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+from chains.models import ChainLeaderAppointment, TargetCompany, WorkCampMembership
+from partners.models import Recognition
+from partners.services import change_request_create
+from projects.services import project_create
+from tests.factories import (
+    CarrierFactory,
+    ChainFactory,
+    ContactFactory,
+    EventFactory,
+    IndustryFactory,
+    PartnerFactory,
+    SegmentFactory,
+    TagFactory,
+    UserFactory,
+    sample_code,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADMIN, MANAGER, STAFF, LEADER, AUDITOR = (
+    Role.ADMINISTRATOR,
+    Role.MANAGER,
+    Role.STAFF,
+    Role.CHAIN_LEADER,
+    Role.AUDITOR,
+)
+ROLES = (ADMIN, MANAGER, STAFF, LEADER, AUDITOR)
+
+
+def every(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def roles(default, **overrides):
+    """Expected statuses by role: ``default`` for all, ``overrides`` by role name."""
+    result = every(default)
+    result.update({Role(key): value for key, value in overrides.items()})
+    return result
+
+
+FULL = (200, 200)  # (own object, other object)
+NONE = (403, 403)
+SCOPED = (200, 404)
+
+# route name -> method -> role -> status (no object) or (own, other)
+MATRIX = {
+    "partner-list": {
+        "GET": every(200),
+        "POST": roles(201, chain_leader=403, auditor=403),
+    },
+    "partner-detail": {
+        "GET": every(FULL),
+        "PATCH": roles(FULL, staff=(200, 403), chain_leader=(200, 403), auditor=NONE),
+        "DELETE": roles((204, 204), staff=NONE, chain_leader=NONE, auditor=NONE),
+    },
+    "partner-restore": {"POST": roles(FULL, staff=NONE, chain_leader=NONE, auditor=NONE)},
+    "contact-list": {"GET": every(200), "POST": roles(201, auditor=403)},
+    "contact-detail": {
+        "GET": roles(FULL, chain_leader=SCOPED),
+        "PATCH": roles(FULL, staff=(200, 403), chain_leader=SCOPED, auditor=NONE),
+        "DELETE": roles((204, 204), staff=(204, 403), chain_leader=(204, 404), auditor=NONE),
+    },
+    "project-list": {
+        "GET": roles(200, chain_leader=403),
+        "POST": roles(201, chain_leader=403, auditor=403),
+    },
+    "project-detail": {
+        "GET": roles(FULL, chain_leader=NONE),
+        "PATCH": roles(FULL, staff=(200, 403), chain_leader=NONE, auditor=NONE),
+        "DELETE": roles((204, 204), staff=NONE, chain_leader=NONE, auditor=NONE),
+    },
+    "project-advance": {"POST": roles(FULL, staff=(200, 403), chain_leader=NONE, auditor=NONE)},
+    "project-restore": {"POST": roles(FULL, staff=NONE, chain_leader=NONE, auditor=NONE)},
+    "stage-change-list": {"GET": roles(200, chain_leader=403), "POST": every(405)},
+    "stage-change-detail": {
+        "GET": roles(FULL, chain_leader=NONE),
+        "PATCH": every((405, 405)),
+        "DELETE": every((405, 405)),
+    },
+    "change-request-list": {"GET": every(200), "POST": every(405)},
+    "change-request-detail": {
+        "GET": roles(FULL, staff=SCOPED, chain_leader=SCOPED, auditor=(404, 404)),
+        "PATCH": every((405, 405)),
+    },
+    "change-request-approve": {"POST": roles(FULL, staff=SCOPED, chain_leader=NONE, auditor=NONE)},
+    "change-request-reject": {"POST": roles(FULL, staff=SCOPED, chain_leader=NONE, auditor=NONE)},
+    "token-list": {"GET": every(200), "POST": every(201)},
+    "token-detail": {"DELETE": every((204, 404))},
+    "audit-list": {"GET": roles(200, staff=403, chain_leader=403), "POST": every(405)},
+    "work-camp-add-member": {
+        "POST": roles((201, 201), staff=NONE, chain_leader=NONE, auditor=NONE)
+    },
+    "work-camp-remove-member": {
+        "DELETE": roles((204, 204), staff=NONE, chain_leader=NONE, auditor=NONE)
+    },
+}
+
+# Reference data and the roster: managers change them, everybody else reads (a chain-leader
+# unit its own chains only, or nothing for internal lists).
+REFERENCE = {
+    "industry": "everyone",
+    "tag": "everyone",
+    "carrier": "everyone",
+    "chain": "own chains",
+    "segment": "own chains",
+    "appointment": "own chains",
+    "work-camp": "own chains",
+    "recognition": "internal",
+    "target": "internal",
+    "event": "internal",
+}
+for _name, _reach in REFERENCE.items():
+    leader_list = 403 if _reach == "internal" else 200
+    leader_get = {"everyone": FULL, "own chains": SCOPED, "internal": NONE}[_reach]
+    MATRIX[f"{_name}-list"] = {
+        "GET": roles(200, chain_leader=leader_list),
+        "POST": roles(201, staff=403, chain_leader=403, auditor=403),
+    }
+    MATRIX[f"{_name}-detail"] = {
+        "GET": roles(FULL, chain_leader=leader_get),
+        "PATCH": roles(FULL, staff=NONE, chain_leader=NONE, auditor=NONE),
+        "DELETE": roles((204, 204), staff=NONE, chain_leader=NONE, auditor=NONE),
+    }
+
+
+def api_route_names() -> set[str]:
+    """Every named route under /api/v1/, from the URL configuration itself."""
+    names = set()
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif (
+                isinstance(pattern, URLPattern)
+                and route.startswith("api/v1/")
+                and pattern.name not in {None, "api-root"}
+            ):
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_route_has_a_decision():
+    routes = api_route_names()
+    assert routes, "no API routes found"
+    assert routes == set(MATRIX), (routes - set(MATRIX), set(MATRIX) - routes)
+
+
+# The world every check runs in --------------------------------------------------------------
+
+
+class World:
+    def __init__(self):
+        self.users = {role: UserFactory(username=f"{role}-user", roles=[role]) for role in ROLES}
+        self.leader_partner = PartnerFactory(name="链长单位自己有限公司")
+        leader = self.users[LEADER]
+        leader.partner = self.leader_partner
+        leader.is_staff = False
+        leader.save()
+        self.own_chain = ChainFactory()
+        ChainLeaderAppointment.objects.create(
+            partner=self.leader_partner, chain=self.own_chain, year=2024
+        )
+        self.serial = 500
+
+    def user(self, role):
+        return self.users[role]
+
+    def next_code(self) -> str:
+        self.serial += 1
+        return sample_code(self.serial)
+
+    def partner(self, role, own: bool):
+        if own and role == LEADER:
+            return self.leader_partner
+        steward = self.user(STAFF) if own and role == STAFF else None
+        return PartnerFactory(steward=steward)
+
+    def chain(self, role, own: bool):
+        if own and role == LEADER:
+            chain = ChainFactory(industry=self.own_chain.industry)
+            ChainLeaderAppointment.objects.create(
+                partner=self.leader_partner, chain=chain, year=2025
+            )
+            return chain
+        return ChainFactory()
+
+
+def make(world: World, name: str, role, own: bool):
+    """A fresh object of the resource for a check: own or other from the role's view."""
+    if name == "partner":
+        return world.partner(role, own)
+    if name == "contact":
+        return ContactFactory(partner=world.partner(role, own))
+    if name == "project":
+        owner = world.user(STAFF) if own and role == STAFF else None
+        return project_create(
+            actor=None, code=f"P{world.next_code()[-6:]}", name="项目", kind="other", owner=owner
+        )
+    if name == "stage-change":
+        return make(world, "project", role, own).stage_changes.get()
+    if name == "change-request":
+        return change_request_create(
+            partner=world.partner(role, own), actor=world.user(LEADER), changes={"name": "新名"}
+        )
+    if name == "token":
+        owner = world.user(role) if own else UserFactory()
+        return AuthToken.objects.create(user=owner)[0]
+    if name == "industry":
+        return IndustryFactory()
+    if name == "tag":
+        return TagFactory()
+    if name == "carrier":
+        return CarrierFactory()
+    if name == "chain":
+        return world.chain(role, own)
+    if name == "segment":
+        return SegmentFactory(chain=world.chain(role, own))
+    if name == "appointment":
+        return ChainLeaderAppointment.objects.create(
+            partner=PartnerFactory(), chain=world.chain(role, own), year=2026
+        )
+    if name == "work-camp":
+        from chains.models import WorkCamp
+
+        industry = world.own_chain.industry if own and role == LEADER else IndustryFactory()
+        return WorkCamp.objects.create(
+            name=f"工作营 {world.next_code()}", industry=industry, lead_department="x"
+        )
+    if name == "recognition":
+        return Recognition.objects.create(
+            partner=PartnerFactory(), year=2024, title="榜", category="partner"
+        )
+    if name == "target":
+        return TargetCompany.objects.create(
+            name=f"目标 {world.next_code()}", segment=SegmentFactory()
+        )
+    if name == "event":
+        return EventFactory()
+    raise AssertionError(f"no builder for {name}")
+
+
+def create_payload(world: World, name: str, role) -> dict:
+    """A valid body for POST on the list route, made for the role (its own partner …)."""
+    own_partner = world.partner(role, own=True)
+    bodies = {
+        "partner": lambda: {
+            "uscc": world.next_code(),
+            "name": "新伙伴",
+            "organisation_type": "private",
+            "joined_on": "2024-01-01",
+        },
+        "contact": lambda: {"partner_id": own_partner.pk, "name": "张三"},
+        "project": lambda: {
+            "code": f"N{world.next_code()[-6:]}",
+            "name": "新项目",
+            "kind": "other",
+        },
+        "industry": lambda: {"name": f"产业 {world.next_code()}", "kind": "future"},
+        "tag": lambda: {"name": f"标签 {world.next_code()}"},
+        "carrier": lambda: {"name": f"楼 {world.next_code()}", "kind": "building"},
+        "chain": lambda: {"name": f"链 {world.next_code()}", "industry_id": IndustryFactory().pk},
+        "segment": lambda: {"chain_id": ChainFactory().pk, "name": "环节", "position": 1},
+        "appointment": lambda: {
+            "partner_id": PartnerFactory().pk,
+            "chain_id": ChainFactory().pk,
+            "year": 2024,
+        },
+        "work-camp": lambda: {
+            "name": f"营 {world.next_code()}",
+            "industry_id": IndustryFactory().pk,
+            "lead_department": "x",
+        },
+        "recognition": lambda: {
+            "partner_id": PartnerFactory().pk,
+            "year": 2024,
+            "title": "榜",
+            "category": "partner",
+        },
+        "target": lambda: {"name": "目标", "segment_id": SegmentFactory().pk},
+        "event": lambda: {
+            "name": f"活动 {world.next_code()}",
+            "date": "2024-04-23",
+            "kind": "conference",
+        },
+        "token": dict,
+        "stage-change": dict,
+        "change-request": dict,
+        "audit": dict,
+    }
+    return bodies[name]()
+
+
+EDITS = {
+    "partner": {"address": "丰台区新地址"},
+    "contact": {"title": "总经理"},
+    "project": {"location": "丽泽"},
+    "industry": {"description": "说明"},
+    "tag": {"description": "说明"},
+    "carrier": {"address": "地址"},
+    "chain": {"description": "说明"},
+    "segment": {"description": "说明"},
+    "appointment": {"note": "备注"},
+    "work-camp": {"description": "说明"},
+    "recognition": {"title": "新榜"},
+    "target": {"note": "备注"},
+    "event": {"location": "园博园"},
+    "stage-change": {"note": "x"},
+    "change-request": {"status": "approved"},
+}
+
+
+def request(world: World, route: str, method: str, role, own: bool | None):
+    name, _sep, kind = route.rpartition("-")
+    client = APIClient()
+    client.force_authenticate(world.user(role))
+    if kind == "list":
+        url = f"/api/v1/{COLLECTIONS[name]}/"
+        params = {"model": "partners.partner"} if name == "audit" and method == "GET" else None
+        if method == "GET":
+            return client.get(url, params)
+        return client.post(url, create_payload(world, name, role), format="json")
+    return detail_request(world, client, route, method, role, own)
+
+
+COLLECTIONS = {
+    "partner": "partners",
+    "contact": "contacts",
+    "project": "projects",
+    "industry": "industries",
+    "tag": "tags",
+    "carrier": "carriers",
+    "chain": "chains",
+    "segment": "segments",
+    "appointment": "appointments",
+    "work-camp": "work-camps",
+    "recognition": "recognitions",
+    "target": "targets",
+    "event": "events",
+    "stage-change": "stage-changes",
+    "change-request": "change-requests",
+    "token": "tokens",
+    "audit": "audit",
+}
+
+
+def detail_request(world, client, route, method, role, own):
+    for suffix in (
+        "-detail",
+        "-restore",
+        "-advance",
+        "-approve",
+        "-reject",
+        "-add-member",
+        "-remove-member",
+    ):
+        if route.endswith(suffix):
+            name, action = route[: -len(suffix)], suffix[1:]
+            break
+    obj = make(world, name, role, own)
+    key = obj.token_key if name == "token" else obj.pk
+    base = f"/api/v1/{COLLECTIONS[name]}/{key}/"
+    if action == "detail":
+        if method == "GET":
+            return client.get(base)
+        if method == "PATCH":
+            return client.patch(base, EDITS.get(name, {}), format="json")
+        return client.delete(base)
+    if action == "restore":
+        obj.archived_at = obj.created_at
+        obj.save(update_fields=["archived_at"])
+        return client.post(f"{base}restore/")
+    if action == "advance":
+        return client.post(f"{base}advance/", {"to_stage": "negotiating"}, format="json")
+    if action in {"approve", "reject"}:
+        return client.post(f"{base}{action}/", {"reason": "不符合"}, format="json")
+    partner = PartnerFactory()
+    if action == "add-member":
+        return client.post(f"{base}members/", {"partner_id": partner.pk}, format="json")
+    WorkCampMembership.objects.create(camp=obj, partner=partner)
+    return client.delete(f"{base}members/{partner.pk}/")
+
+
+CASES = [
+    (route, method, role)
+    for route, methods in MATRIX.items()
+    for method, by_role in methods.items()
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(
+    ("route", "method", "role"), CASES, ids=[f"{r}-{m}-{o}" for r, m, o in CASES]
+)
+def test_permission_matrix(route, method, role):
+    world = World()
+    expected = MATRIX[route][method][role]
+    if isinstance(expected, tuple):
+        for own, status in zip((True, False), expected, strict=True):
+            response = request(world, route, method, role, own)
+            assert response.status_code == status, (
+                route,
+                method,
+                role,
+                "own" if own else "other",
+                response.content[:300],
+            )
+    else:
+        response = request(world, route, method, role, None)
+        assert response.status_code == expected, (route, method, role, response.content[:300])
