@@ -4,7 +4,9 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from accounts.models import User
@@ -68,3 +70,18 @@ def api_token_revoke(*, user: User, token_key: str) -> bool:
     """Revoke one of the user's own tokens; False if the user has no token with that key."""
     deleted, _details = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     return bool(deleted)
+
+
+def user_check_roles(*, groups, partner) -> None:
+    """A chain-leader account is bound to exactly one partner; other accounts to none."""
+    names = {group.name for group in groups}
+    if Role.CHAIN_LEADER in names and partner is None:
+        raise ValidationError(
+            {"partner": _("A chain-leader account must be bound to its partner.")},
+            code="chain_leader_without_partner",
+        )
+    if Role.CHAIN_LEADER not in names and partner is not None:
+        raise ValidationError(
+            {"partner": _("Only a chain-leader account is bound to a partner.")},
+            code="partner_without_chain_leader_role",
+        )

@@ -166,3 +166,39 @@ def test_admin_moves_a_project_through_the_service(admin_client, superuser):
     project.refresh_from_db()
     assert project.stage == Stage.NEGOTIATING
     assert project.stage_changes.last().changed_by == superuser
+
+
+def test_staff_reads_every_partner_but_changes_only_those_it_stewards(client, staff_user):
+    client.force_login(staff_user)
+    mine = PartnerFactory(steward=staff_user)
+    other = PartnerFactory()
+    assert client.get(reverse("admin:partners_partner_change", args=[other.pk])).status_code == 200
+    data = partner_form(uscc=other.uscc, name="改名")
+    refused = client.post(reverse("admin:partners_partner_change", args=[other.pk]), data)
+    assert refused.status_code == 403
+    data = partner_form(uscc=mine.uscc, name="我管的伙伴有限公司")
+    assert (
+        client.post(reverse("admin:partners_partner_change", args=[mine.pk]), data).status_code
+        == 302
+    )
+
+
+def test_users_are_managed_by_administrators_only(client, manager):
+    client.force_login(manager)
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+
+
+def test_a_chain_leader_account_must_be_bound_to_a_partner(admin_client):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=False)
+    data = {
+        "username": user.username,
+        "groups": [Group.objects.get(name="chain_leader").pk],
+        "date_joined_0": "2024-01-01",
+        "date_joined_1": "00:00:00",
+        "is_active": "on",
+    }
+    response = admin_client.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
+    assert response.status_code == 200
+    assert "partner" in response.context["adminform"].form.errors
