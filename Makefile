@@ -38,7 +38,7 @@ test: $(INSTALLED)
 	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
 	$(TEST_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(TEST_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
-	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadfile
+	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadgroup
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -69,9 +69,36 @@ class HistorySource(models.Model):
         abstract = True
 
 
-def audit_history(**options) -> HistoricalRecords:
+class AuditHistory(HistoricalRecords):
+    """django-simple-history's HistoricalRecords, remembering which model it records."""
+
+    by_model: dict[type, "AuditHistory"] = {}
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if getattr(self, "cls", None) is sender:
+            AuditHistory.by_model[sender] = self
+
+
+def audit_history(**options) -> AuditHistory:
     """The history of a domain model, with the change's source on every row."""
-    return HistoricalRecords(bases=[HistorySource], **options)
+    return AuditHistory(bases=[HistorySource], **options)
+
+
+def save_with_relations(instance: models.Model, relations: dict) -> None:
+    """Save a row and set its many-to-many fields as one entry of the audit trail, where
+    django-simple-history would record the row and each many-to-many change separately."""
+    created = instance._state.adding
+    instance.skip_history_when_saving = True
+    try:
+        instance.save()
+        for name, values in relations.items():
+            getattr(instance, name).set(values)
+    finally:
+        del instance.skip_history_when_saving
+    AuditHistory.by_model[type(instance)].create_historical_record(
+        instance, "+" if created else "~"
+    )
 
 
 @receiver(pre_create_historical_record)

@@ -6,6 +6,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import save_with_relations
 from core.errors import Conflict, PreconditionFailed
 
 
@@ -31,9 +32,10 @@ def _split_many_to_many(model, fields: dict) -> tuple[dict, dict]:
 
 def _save(instance: models.Model, relations: dict) -> models.Model:
     instance.full_clean()
-    instance.save()
-    for name, values in relations.items():
-        getattr(instance, name).set(values)
+    if relations:
+        save_with_relations(instance, relations)
+    else:
+        instance.save()
     return instance
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import can_override_uscc_check
 from chains.models import Industry
+from core.audit import save_with_relations
 from core.errors import Conflict, PermissionDenied
 from core.services import lock_version
 from partners import selectors
@@ -90,13 +91,11 @@ def _save_checked(partner: Partner, relations: dict) -> Partner:
     partner.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
-            partner.save()
+            save_with_relations(partner, relations)
     except IntegrityError:
         # Another request took the code between the check and the insert.
         _ensure_uscc_free(partner.uscc, exclude_pk=partner.pk)
         raise
-    for name, values in relations.items():
-        getattr(partner, name).set(values)
     return partner
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import save_with_relations
 from core.services import lock_version
 from projects.models import Project, Stage, StageChange
 
@@ -104,9 +105,7 @@ def project_create(
     when = created_at or timezone.now()
     project = Project(stage=Stage.LEAD, stage_changed_at=when, **fields)
     project.full_clean()
-    project.save()
-    project.investors.set(investors)
-    project.industries.set(industries)
+    save_with_relations(project, {"investors": investors, "industries": industries})
     project_record_creation(project=project, actor=actor, when=when)
     return project
 

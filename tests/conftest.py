@@ -1,9 +1,5 @@
-import io
-
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
-from django.db import transaction
 
 from accounts.roles import Role
 from tests.factories import UserFactory
@@ -33,16 +29,6 @@ def superuser(db):
 @pytest.fixture
 def role_groups(db):
     return {group.name: group for group in Group.objects.all()}
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The demo data set, loaded once per module (it takes seconds) in a transaction that is
-    rolled back afterwards; each test runs in a savepoint inside it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

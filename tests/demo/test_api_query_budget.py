@@ -12,7 +12,7 @@ from config.api import router
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 ROW = re.compile(r"^\| `/api/v1/([\w-]+)/` \| (\d+) \| (\d+|—) \|$", re.MULTILINE)
 
 
