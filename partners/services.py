@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import can_override_uscc_check
+from accounts.roles import can_override_uscc_check, is_staff_member
 from chains.models import Industry
 from core.audit import save_with_relations
 from core.errors import Conflict, PermissionDenied
@@ -106,6 +106,10 @@ def _split_relations(fields: dict) -> tuple[dict, dict]:
 
 @transaction.atomic
 def partner_create(*, actor, uscc: str, override_check_digit: bool = False, **fields) -> Partner:
+    """A partner a staff member records is stewarded by that staff member unless it says
+    otherwise, so that it can go on editing it."""
+    if fields.get("steward") is None and actor is not None and is_staff_member(actor):
+        fields["steward"] = actor
     fields, relations = _split_relations(fields)
     check = partner_check_uscc(uscc=uscc, actor=actor, override_check_digit=override_check_digit)
     partner = Partner(**fields)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_staff_member
 from core.audit import save_with_relations
 from core.services import lock_version
 from projects.models import Project, Stage, StageChange
@@ -101,7 +102,10 @@ def project_change_stage(
 def project_create(
     *, actor, created_at: datetime | None = None, investors=(), industries=(), **fields
 ) -> Project:
-    """Create a project at the lead stage; its first StageChange records the creation."""
+    """Create a project at the lead stage; its first StageChange records the creation. A
+    project a staff member records is owned by that staff member unless it says otherwise."""
+    if fields.get("owner") is None and actor is not None and is_staff_member(actor):
+        fields["owner"] = actor
     when = created_at or timezone.now()
     project = Project(stage=Stage.LEAD, stage_changed_at=when, **fields)
     project.full_clean()

@@ -230,3 +230,18 @@ def test_industries_can_be_set_and_replaced(api):
     assert response.status_code == 200
     assert [i["id"] for i in response.json()["industries"]] == [second.pk]
     assert list(Industry.objects.get(pk=second.pk).partners.all()) == [partner]
+
+
+def test_a_partner_recorded_by_staff_is_stewarded_by_it_and_stays_editable(staff_user):
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    data = {
+        "uscc": sample_code(9),
+        "name": "新来的伙伴有限公司",
+        "organisation_type": "private",
+        "joined_on": "2024-05-06",
+    }
+    created = client.post(URL, data, format="json")
+    assert created.json()["steward"]["id"] == staff_user.pk
+    response = client.patch(f"{URL}{created.json()['id']}/", {"address": "丰台区"}, format="json")
+    assert response.status_code == 200

@@ -171,3 +171,14 @@ def test_stage_history_is_read_only(api):
     change_id = listing.json()["results"][0]["id"]
     assert api.patch(f"/api/v1/stage-changes/{change_id}/", {"note": "x"}).status_code == 405
     assert api.delete(f"/api/v1/stage-changes/{change_id}/").status_code == 405
+
+
+def test_a_project_recorded_by_staff_is_owned_by_it_and_can_be_advanced(staff_user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    created = client.post(URL, {"code": "S-1", "name": "新项目", "kind": "other"}, format="json")
+    assert created.json()["owner"]["id"] == staff_user.pk
+    moved = client.post(f"{URL}{created.json()['id']}/advance/", {"to_stage": "negotiating"})
+    assert moved.status_code == 200
