@@ -1,0 +1,49 @@
+"""Deadlines in working days across the Spring Festival and adjusted weekend workdays."""
+
+import datetime as dt
+
+import pytest
+
+from partners.workdays import add_workdays, is_estimated, is_workday, workdays_between
+
+D = dt.date
+
+
+def test_spring_festival_2024_holidays_and_the_adjusted_sunday():
+    assert not is_workday(D(2024, 2, 12))  # 春节 holiday, a Monday
+    assert is_workday(D(2024, 2, 18))  # Sunday worked in exchange (调休)
+    assert is_workday(D(2024, 2, 4))  # Sunday worked in exchange before the festival
+
+
+def test_adding_working_days_skips_the_festival_and_counts_the_adjusted_sunday():
+    # Received on Thursday 8 February 2024: Friday 9th, (holiday 10th–17th), Sunday 18th, Monday 19th.
+    assert add_workdays(D(2024, 2, 8), 3) == D(2024, 2, 19)
+    assert add_workdays(D(2024, 2, 8), 0) == D(2024, 2, 8)
+
+
+def test_national_day_2025_week():
+    assert add_workdays(D(2025, 9, 30), 1) == D(2025, 10, 9)  # holiday 1st–8th October
+    assert is_workday(D(2025, 9, 28))  # Sunday worked in exchange
+
+
+def test_an_adjusted_saturday_workday():
+    assert D(2025, 10, 11).weekday() == 5
+    assert is_workday(D(2025, 10, 11))  # Saturday worked in exchange for National Day
+
+
+def test_workdays_between_counts_both_ways():
+    assert workdays_between(D(2024, 2, 8), D(2024, 2, 19)) == 3
+    assert workdays_between(D(2024, 2, 19), D(2024, 2, 8)) == -3
+    assert workdays_between(D(2024, 2, 8), D(2024, 2, 8)) == 0
+
+
+def test_a_year_without_published_holidays_counts_monday_to_friday():
+    far = D(2099, 6, 1)  # a Monday
+    assert is_estimated(far)
+    assert not is_estimated(D(2024, 2, 8))
+    assert add_workdays(far, 5) == D(2099, 6, 8)
+
+
+def test_negative_day_counts_are_refused():
+    with pytest.raises(ValueError):
+        add_workdays(D(2024, 1, 1), -1)
