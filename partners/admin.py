@@ -7,10 +7,16 @@ from partners import selectors, services
 from partners.models import (
     Carrier,
     ContactPerson,
+    EnterpriseRequest,
+    FollowUp,
+    Interaction,
     Partner,
     PartnerChangeRequest,
     QualificationTag,
     Recognition,
+    RequestDeadlineRule,
+    RequestEvent,
+    VisitCadenceRule,
 )
 
 
@@ -203,3 +209,56 @@ class PartnerChangeRequestAdmin(DomainAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "from_value", "to_value", "by", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Interaction)
+class InteractionAdmin(DomainAdmin):
+    list_display = ("occurred_at", "partner", "kind", "recorded_by", "next_follow_up_on")
+    list_select_related = ("partner", "recorded_by")
+    list_filter = ("kind",)
+    search_fields = ("partner__name", "summary")
+    autocomplete_fields = ("partner", "recorded_by", "staff_present", "contacts_met")
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(DomainAdmin):
+    list_display = ("due_on", "partner", "owner", "status", "action")
+    list_select_related = ("partner", "owner")
+    list_filter = ("status",)
+    search_fields = ("partner__name", "action")
+    autocomplete_fields = ("partner", "owner", "created_by_interaction", "closed_by_interaction")
+
+
+@admin.register(EnterpriseRequest)
+class EnterpriseRequestAdmin(DomainAdmin):
+    list_display = ("received_on", "partner", "category", "status", "owner", "deadline")
+    list_select_related = ("partner", "owner")
+    list_filter = ("status", "category")
+    search_fields = ("partner__name", "description", "owner_department")
+    autocomplete_fields = ("partner", "raised_by", "owner", "raised_in")
+    inlines = (RequestEventInline,)
+
+
+@admin.register(RequestDeadlineRule)
+class RequestDeadlineRuleAdmin(DomainAdmin):
+    list_display = ("category", "working_days")
+
+
+@admin.register(VisitCadenceRule)
+class VisitCadenceRuleAdmin(DomainAdmin):
+    list_display = ("group", "days")

@@ -85,5 +85,48 @@ declare("partners.carrier", view=has_a_role, change=can_manage)
 declare("partners.qualificationtag", view=has_a_role, change=can_manage)
 declare("partners.recognition", view=can_read_all, change=can_manage)
 declare("partners.partnerchangerequest", view=has_a_role, add=is_chain_leader)
+
+
+@rules.predicate
+def recorded_it(user, interaction) -> bool:
+    return interaction is not None and interaction.recorded_by_id == user.pk
+
+
+@rules.predicate
+def owns_it(user, obj) -> bool:
+    return obj is not None and obj.owner_id == user.pk
+
+
+@rules.predicate
+def is_own_request(user, request) -> bool:
+    return request is not None and request.partner_id == user.partner_id
+
+
+# Staff log contacts with any partner and edit what they logged or own; a chain-leader unit
+# sees and raises its own partner's requests, never the interactions.
+declare(
+    "partners.interaction",
+    view=can_read_all,
+    add=can_manage | is_staff_member,
+    change=can_manage | (is_staff_member & (no_object | recorded_it)),
+    delete=can_manage,
+)
+declare(
+    "partners.followup",
+    view=can_read_all,
+    add=can_manage | is_staff_member,
+    change=can_manage | (is_staff_member & (no_object | owns_it)),
+    delete=can_manage,
+)
+declare(
+    "partners.enterpriserequest",
+    view=can_read_all | (is_chain_leader & (no_object | is_own_request)),
+    add=can_manage | is_staff_member | is_chain_leader,
+    change=can_manage | (is_staff_member & (no_object | owns_it)),
+    delete=can_manage,
+)
+declare("partners.requestevent", view=can_read_all)
+declare("partners.requestdeadlinerule", view=has_a_role, change=can_manage)
+declare("partners.visitcadencerule", view=has_a_role, change=can_manage)
 # The admin site shows this app to everyone who works in it (rules' module permission).
 rules.set_perm("partners", can_read_all)

@@ -1,0 +1,43 @@
+"""The partners app's models: the organisations themselves and the engagement with them."""
+
+from partners.models.engagement import (
+    EnterpriseRequest,
+    FollowUp,
+    Interaction,
+    RequestDeadlineRule,
+    RequestEvent,
+    VisitCadenceRule,
+)
+from partners.models.organisations import (
+    Carrier,
+    CarrierKind,
+    ChangeRequestStatus,
+    ContactPerson,
+    OrganisationType,
+    Partner,
+    PartnerChangeRequest,
+    PartnerStatus,
+    QualificationTag,
+    Recognition,
+    RecognitionCategory,
+)
+
+__all__ = [
+    "Carrier",
+    "CarrierKind",
+    "ChangeRequestStatus",
+    "ContactPerson",
+    "EnterpriseRequest",
+    "FollowUp",
+    "Interaction",
+    "OrganisationType",
+    "Partner",
+    "PartnerChangeRequest",
+    "PartnerStatus",
+    "QualificationTag",
+    "Recognition",
+    "RecognitionCategory",
+    "RequestDeadlineRule",
+    "RequestEvent",
+    "VisitCadenceRule",
+]
