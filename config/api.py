@@ -8,6 +8,7 @@ from accounts.api import ApiTokenViewSet
 from chains import api as chains
 from core.api.audit import AuditViewSet
 from partners import api as partners
+from partners import engagement_api as engagement
 from projects import api as projects
 
 router = DefaultRouter()
@@ -25,6 +26,13 @@ router.register("targets", chains.TargetCompanyViewSet, basename="target")
 router.register("projects", projects.ProjectViewSet, basename="project")
 router.register("stage-changes", projects.StageChangeViewSet, basename="stage-change")
 router.register("events", projects.EventViewSet, basename="event")
+router.register("interactions", engagement.InteractionViewSet, basename="interaction")
+router.register("follow-ups", engagement.FollowUpViewSet, basename="follow-up")
+router.register("requests", engagement.EnterpriseRequestViewSet, basename="request")
+router.register(
+    "request-deadline-rules", engagement.RequestDeadlineRuleViewSet, basename="deadline-rule"
+)
+router.register("visit-cadence-rules", engagement.VisitCadenceRuleViewSet, basename="cadence-rule")
 router.register("change-requests", partners.ChangeRequestViewSet, basename="change-request")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("audit", AuditViewSet, basename="audit")

@@ -197,6 +197,10 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "projects.models.EventKind",
         "ProjectKindEnum": "projects.models.ProjectKind",
         "StageEnum": "projects.models.Stage",
+        "RequestStatusEnum": "partners.models.engagement.RequestStatus",
+        "RequestCategoryEnum": "partners.models.engagement.RequestCategory",
+        "FollowUpStatusEnum": "partners.models.engagement.FollowUpStatus",
+        "RecognitionCategoryEnum": "partners.models.RecognitionCategory",
     },
 }
 

@@ -10,6 +10,7 @@ from chains.models import ChainLeaderAppointment, ChainSegment, Industry, Indust
 from chains.selectors import industry_ids_with_descendants
 from core.api.fields import ModelIdFilter
 from partners.models import Carrier, ContactPerson, Partner, QualificationTag, Recognition
+from partners.selectors import visit_overdue_condition, with_last_contact
 
 
 def partner_search(queryset, value: str, *, directory_only: bool = False):
@@ -61,6 +62,9 @@ class PartnerFilter(filters.FilterSet):
         max_value=2100,
     )
     in_doubling_catalogue = filters.BooleanFilter(label=_("doubling-plan catalogue enterprise"))
+    visit_overdue = filters.BooleanFilter(
+        method="by_visit_overdue", label=_("overdue for a visit by its cadence")
+    )
     recognised_year = filters.NumberFilter(
         method="by_recognised_year",
         label=_("recognised in year"),
@@ -112,6 +116,13 @@ class PartnerFilter(filters.FilterSet):
     def by_chain_leader_year(self, queryset, name, year):
         roster = ChainLeaderAppointment.objects.filter(partner=OuterRef("pk"), year=year)
         return queryset.filter(Exists(roster))
+
+    def by_visit_overdue(self, queryset, name, overdue):
+        if overdue is None:
+            return queryset
+        annotated = with_last_contact(queryset)
+        condition = visit_overdue_condition()
+        return annotated.filter(condition) if overdue else annotated.exclude(condition)
 
     def by_recognised_year(self, queryset, name, year):
         recognised = Recognition.objects.filter(partner=OuterRef("pk"), year=year)

@@ -125,6 +125,9 @@ declare(
     change=can_manage | (is_staff_member & (no_object | owns_it)),
     delete=can_manage,
 )
+rules.set_perm(
+    "partners.rate_enterpriserequest", can_manage | (is_chain_leader & (no_object | is_own_request))
+)
 declare("partners.requestevent", view=can_read_all)
 declare("partners.requestdeadlinerule", view=has_a_role, change=can_manage)
 declare("partners.visitcadencerule", view=has_a_role, change=can_manage)

@@ -1,12 +1,25 @@
 """Reads of partner data, scoped to what the user may see."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from accounts.roles import can_manage, can_read_all, is_chain_leader, is_staff_member
 from chains.models import ChainLeaderAppointment, ChainSegment
 from chains.selectors import roster_current_year
 from core.selectors import filter_archived
-from partners.models import ContactPerson, Partner, PartnerChangeRequest, Recognition
+from partners.models import (
+    ContactPerson,
+    EnterpriseRequest,
+    FollowUp,
+    Interaction,
+    Partner,
+    PartnerChangeRequest,
+    Recognition,
+    RequestEvent,
+    VisitCadenceRule,
+)
 
 
 def partner_by_uscc(code: str, *, exclude_pk: int | None = None) -> Partner | None:
@@ -90,3 +103,71 @@ def change_request_list(user) -> QuerySet[PartnerChangeRequest]:
     if is_chain_leader(user):
         return queryset.filter(partner_id=user.partner_id)
     return queryset.none()
+
+
+# Engagement -------------------------------------------------------------------------------
+
+
+def interaction_list(user) -> QuerySet[Interaction]:
+    """Staff interaction notes are for those who read everything; never for a chain-leader
+    unit."""
+    queryset = Interaction.objects.select_related("partner", "recorded_by").prefetch_related(
+        "staff_present", "contacts_met"
+    )
+    return queryset if can_read_all(user) else queryset.none()
+
+
+def follow_up_list(user) -> QuerySet[FollowUp]:
+    queryset = FollowUp.objects.select_related("partner", "owner")
+    return queryset if can_read_all(user) else queryset.none()
+
+
+def request_list(user) -> QuerySet[EnterpriseRequest]:
+    """Everything for those who read everything; a chain-leader unit its own partner's."""
+    queryset = EnterpriseRequest.objects.select_related("partner", "owner", "raised_by")
+    if can_read_all(user):
+        return queryset
+    if is_chain_leader(user):
+        return queryset.filter(partner_id=user.partner_id)
+    return queryset.none()
+
+
+def request_detail(user) -> QuerySet[EnterpriseRequest]:
+    return request_list(user).prefetch_related(
+        Prefetch("events", queryset=RequestEvent.objects.select_related("by"))
+    )
+
+
+DEFAULT_CADENCE_DAYS = {"chain_leader": 30, "doubling": 60, "other": 90}
+
+
+def visit_overdue_condition(now=None) -> Q:
+    """Partners whose last contact is older than their cadence (or who were never contacted):
+    chain-leader units of the current roster, then doubling-plan catalogue enterprises, then
+    the rest, each by its rule's number of days. Needs ``with_last_contact``."""
+    now = now or timezone.now()
+    days = dict(VisitCadenceRule.objects.values_list("group", "days"))
+
+    def older_than(group: str) -> Q:
+        limit = now - dt.timedelta(days=days.get(group, DEFAULT_CADENCE_DAYS[group]))
+        return Q(last_contact__isnull=True) | Q(last_contact__lt=limit)
+
+    leader = Q(is_current_chain_leader=True)
+    doubling = Q(in_doubling_catalogue=True)
+    return (
+        (leader & older_than("chain_leader"))
+        | (~leader & doubling & older_than("doubling"))
+        | (~leader & ~doubling & older_than("other"))
+    )
+
+
+def with_last_contact(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
+    """Annotate each partner's last contact and whether it leads a chain this roster year."""
+    roster = ChainLeaderAppointment.objects.filter(
+        partner=OuterRef("pk"), year=roster_current_year() or 0
+    )
+    last = Interaction.objects.filter(partner=OuterRef("pk")).order_by("-occurred_at")
+    return queryset.annotate(
+        last_contact=Subquery(last.values("occurred_at")[:1]),
+        is_current_chain_leader=Exists(roster),
+    )

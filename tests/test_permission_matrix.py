@@ -10,13 +10,20 @@ visible object answers 403.
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from chains.models import ChainLeaderAppointment, TargetCompany, WorkCampMembership
-from partners.models import Recognition
-from partners.services import change_request_create
+from partners.models import Recognition, RequestDeadlineRule, VisitCadenceRule
+from partners.services import (
+    change_request_create,
+    follow_up_create,
+    interaction_record,
+    request_change_status,
+    request_raise,
+)
 from projects.services import project_create
 from tests.factories import (
     CarrierFactory,
@@ -111,6 +118,42 @@ MATRIX = {
     },
 }
 
+STAFF_WORK = roles(FULL, staff=(200, 403), chain_leader=NONE, auditor=NONE)
+MATRIX.update(
+    {
+        "interaction-list": {
+            "GET": roles(200, chain_leader=403),
+            "POST": roles(201, chain_leader=403, auditor=403),
+        },
+        "interaction-detail": {
+            "GET": roles(FULL, chain_leader=NONE),
+            "PATCH": STAFF_WORK,
+            "DELETE": roles((204, 204), staff=NONE, chain_leader=NONE, auditor=NONE),
+        },
+        "follow-up-list": {
+            "GET": roles(200, chain_leader=403),
+            "POST": roles(201, chain_leader=403, auditor=403),
+        },
+        "follow-up-detail": {
+            "GET": roles(FULL, chain_leader=NONE),
+            "PATCH": STAFF_WORK,
+            "DELETE": roles((204, 204), staff=NONE, chain_leader=NONE, auditor=NONE),
+        },
+        "follow-up-complete": {"POST": STAFF_WORK},
+        "follow-up-cancel": {"POST": STAFF_WORK},
+        "request-list": {"GET": every(200), "POST": roles(201, auditor=403)},
+        "request-detail": {
+            "GET": roles(FULL, chain_leader=SCOPED),
+            "PATCH": STAFF_WORK,
+            "DELETE": roles((204, 204), staff=NONE, chain_leader=NONE, auditor=NONE),
+        },
+        "request-transition": {"POST": STAFF_WORK},
+        "request-reassign": {"POST": STAFF_WORK},
+        "request-extend": {"POST": STAFF_WORK},
+        "request-rate": {"POST": roles(FULL, staff=NONE, chain_leader=SCOPED, auditor=NONE)},
+    }
+)
+
 # Reference data and the roster: managers change them, everybody else reads (a chain-leader
 # unit its own chains only, or nothing for internal lists).
 REFERENCE = {
@@ -124,6 +167,8 @@ REFERENCE = {
     "recognition": "internal",
     "target": "internal",
     "event": "internal",
+    "deadline-rule": "everyone",
+    "cadence-rule": "everyone",
 }
 for _name, _reach in REFERENCE.items():
     leader_list = 403 if _reach == "internal" else 200
@@ -256,7 +301,59 @@ def make(world: World, name: str, role, own: bool):
         )
     if name == "event":
         return EventFactory()
+    if name in ENGAGEMENT_BUILDERS:
+        return ENGAGEMENT_BUILDERS[name](world, role, own)
     raise AssertionError(f"no builder for {name}")
+
+
+def _someone_else():
+    return UserFactory()
+
+
+def _interaction(world, role, own):
+    recorder = world.user(STAFF) if own and role == STAFF else _someone_else()
+    return interaction_record(
+        partner=world.partner(role, own),
+        actor=recorder,
+        kind="visit",
+        occurred_at=timezone.now(),
+        summary="走访",
+    )
+
+
+def _follow_up(world, role, own):
+    owner = world.user(STAFF) if own and role == STAFF else _someone_else()
+    return follow_up_create(
+        partner=world.partner(role, own), owner=owner, due_on=timezone.localdate(), action="回访"
+    )
+
+
+def _request(world, role, own, *, resolved=False):
+    owner = world.user(STAFF) if own and role == STAFF else _someone_else()
+    request = request_raise(
+        partner=world.partner(role, own),
+        actor=owner,
+        category="policy",
+        description="政策咨询",
+        owner=owner,
+    )
+    if resolved:
+        request = request_change_status(request=request, actor=owner, to_status="resolved")
+    return request
+
+
+ENGAGEMENT_BUILDERS = {
+    "interaction": _interaction,
+    "follow-up": _follow_up,
+    "request": _request,
+    "deadline-rule": lambda world, role, own: RequestDeadlineRule.objects.order_by("pk").first(),
+    "cadence-rule": lambda world, role, own: VisitCadenceRule.objects.order_by("pk").first(),
+}
+
+
+def _free_rule(model, field, value, payload):
+    model.objects.filter(**{field: value}).delete()
+    return payload
 
 
 def create_payload(world: World, name: str, role) -> dict:
@@ -302,6 +399,28 @@ def create_payload(world: World, name: str, role) -> dict:
             "date": "2024-04-23",
             "kind": "conference",
         },
+        "interaction": lambda: {
+            "partner_id": own_partner.pk,
+            "kind": "call",
+            "occurred_at": timezone.now().isoformat(),
+            "summary": "电话沟通",
+        },
+        "follow-up": lambda: {
+            "partner_id": own_partner.pk,
+            "due_on": "2026-12-01",
+            "action": "回访",
+        },
+        "request": lambda: {
+            "partner_id": own_partner.pk,
+            "category": "space",
+            "description": "需要场地",
+        },
+        "deadline-rule": lambda: _free_rule(
+            RequestDeadlineRule, "category", "other", {"category": "other", "working_days": 7}
+        ),
+        "cadence-rule": lambda: _free_rule(
+            VisitCadenceRule, "group", "other", {"group": "other", "days": 80}
+        ),
         "token": dict,
         "stage-change": dict,
         "change-request": dict,
@@ -326,6 +445,11 @@ EDITS = {
     "event": {"location": "园博园"},
     "stage-change": {"note": "x"},
     "change-request": {"status": "approved"},
+    "interaction": {"outcome": "已答复"},
+    "follow-up": {"action": "再次回访"},
+    "request": {"description": "补充说明"},
+    "deadline-rule": {"working_days": 12},
+    "cadence-rule": {"days": 45},
 }
 
 
@@ -343,6 +467,11 @@ def request(world: World, route: str, method: str, role, own: bool | None):
 
 
 COLLECTIONS = {
+    "interaction": "interactions",
+    "follow-up": "follow-ups",
+    "request": "requests",
+    "deadline-rule": "request-deadline-rules",
+    "cadence-rule": "visit-cadence-rules",
     "partner": "partners",
     "contact": "contacts",
     "project": "projects",
@@ -363,20 +492,39 @@ COLLECTIONS = {
 }
 
 
+ACTION_SUFFIXES = (
+    "-detail",
+    "-restore",
+    "-advance",
+    "-approve",
+    "-reject",
+    "-add-member",
+    "-remove-member",
+    "-complete",
+    "-cancel",
+    "-transition",
+    "-reassign",
+    "-extend",
+    "-rate",
+)
+ENGAGEMENT_ACTIONS = {
+    "complete": {},
+    "cancel": {},
+    "transition": {"to_status": "in_progress"},
+    "reassign": {"owner_department": "区商务局", "reason": "归口调整"},
+    "extend": {"working_days": 2, "reason": "等待材料"},
+    "rate": {"satisfaction": 5},
+}
+
+
 def detail_request(world, client, route, method, role, own):
-    for suffix in (
-        "-detail",
-        "-restore",
-        "-advance",
-        "-approve",
-        "-reject",
-        "-add-member",
-        "-remove-member",
-    ):
-        if route.endswith(suffix):
-            name, action = route[: -len(suffix)], suffix[1:]
-            break
-    obj = make(world, name, role, own)
+    name, action = next(
+        (route[: -len(suffix)], suffix[1:]) for suffix in ACTION_SUFFIXES if route.endswith(suffix)
+    )
+    if action == "rate":
+        obj = _request(world, role, own, resolved=True)
+    else:
+        obj = make(world, name, role, own)
     key = obj.token_key if name == "token" else obj.pk
     base = f"/api/v1/{COLLECTIONS[name]}/{key}/"
     if action == "detail":
@@ -391,6 +539,8 @@ def detail_request(world, client, route, method, role, own):
         return client.post(f"{base}restore/")
     if action == "advance":
         return client.post(f"{base}advance/", {"to_stage": "negotiating"}, format="json")
+    if action in ENGAGEMENT_ACTIONS:
+        return client.post(f"{base}{action}/", ENGAGEMENT_ACTIONS[action], format="json")
     if action in {"approve", "reject"}:
         return client.post(f"{base}{action}/", {"reason": "不符合"}, format="json")
     partner = PartnerFactory()
