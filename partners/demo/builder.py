@@ -9,7 +9,7 @@ from collections import Counter
 
 from django.db import transaction
 
-from partners.demo import catalogue, organisations, pipeline
+from partners.demo import catalogue, engagement, organisations, pipeline
 from partners.demo.context import DemoSet
 
 
@@ -25,4 +25,5 @@ def load_demo_data() -> Counter:
     organisations.build_targets(demo)
     organisations.build_change_requests(demo)
     pipeline.build_projects(demo)
+    engagement.build_engagement(demo)
     return demo.created

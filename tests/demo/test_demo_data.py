@@ -115,3 +115,12 @@ def test_demo_users_one_per_role_with_the_chain_leader_bound_to_its_partner(caps
     assert not chain_leader.is_staff
     call_command("create_demo_users")
     assert "已存在" in capsys.readouterr().out
+
+
+def test_engagement_history_for_work_lists_and_reports():
+    from partners.models import EnterpriseRequest, FollowUp, Interaction
+
+    assert Interaction.objects.count() > 300
+    assert FollowUp.objects.filter(status="open").exists()
+    statuses = set(EnterpriseRequest.objects.values_list("status", flat=True))
+    assert statuses == {"received", "in_progress", "resolved", "closed"}
