@@ -9,6 +9,7 @@ from chains import api as chains
 from core.api.audit import AuditViewSet
 from partners import api as partners
 from partners import engagement_api as engagement
+from partners.notifications_api import NotificationViewSet
 from projects import api as projects
 
 router = DefaultRouter()
@@ -33,6 +34,7 @@ router.register(
     "request-deadline-rules", engagement.RequestDeadlineRuleViewSet, basename="deadline-rule"
 )
 router.register("visit-cadence-rules", engagement.VisitCadenceRuleViewSet, basename="cadence-rule")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("change-requests", partners.ChangeRequestViewSet, basename="change-request")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("audit", AuditViewSet, basename="audit")

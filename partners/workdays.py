@@ -50,3 +50,13 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
         if is_workday(day):
             counted += 1
     return counted
+
+
+def subtract_workdays(start: dt.date, days: int) -> dt.date:
+    """The date ``days`` working days before ``start``."""
+    day, counted = start, 0
+    while counted < days:
+        day -= dt.timedelta(days=1)
+        if is_workday(day):
+            counted += 1
+    return day

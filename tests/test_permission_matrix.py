@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from chains.models import ChainLeaderAppointment, TargetCompany, WorkCampMembership
-from partners.models import Recognition, RequestDeadlineRule, VisitCadenceRule
+from partners.models import Notification, Recognition, RequestDeadlineRule, VisitCadenceRule
 from partners.services import (
     change_request_create,
     follow_up_create,
@@ -151,6 +151,16 @@ MATRIX.update(
         "request-reassign": {"POST": STAFF_WORK},
         "request-extend": {"POST": STAFF_WORK},
         "request-rate": {"POST": roles(FULL, staff=NONE, chain_leader=SCOPED, auditor=NONE)},
+    }
+)
+
+MATRIX.update(
+    {
+        "notification-list": {"GET": every(200), "POST": every(405)},
+        "notification-detail": {"GET": every((200, 404)), "DELETE": every((405, 405))},
+        "notification-unread-count": {"GET": every(200)},
+        "notification-read": {"POST": every((200, 404))},
+        "notification-read-all": {"POST": every(200)},
     }
 )
 
@@ -342,7 +352,13 @@ def _request(world, role, own, *, resolved=False):
     return request
 
 
+def _notification(world, role, own):
+    recipient = world.user(role) if own else _someone_else()
+    return Notification.objects.create(recipient=recipient, title="提醒")
+
+
 ENGAGEMENT_BUILDERS = {
+    "notification": _notification,
     "interaction": _interaction,
     "follow-up": _follow_up,
     "request": _request,
@@ -425,6 +441,7 @@ def create_payload(world: World, name: str, role) -> dict:
         "stage-change": dict,
         "change-request": dict,
         "audit": dict,
+        "notification": dict,
     }
     return bodies[name]()
 
@@ -463,10 +480,19 @@ def request(world: World, route: str, method: str, role, own: bool | None):
         if method == "GET":
             return client.get(url, params)
         return client.post(url, create_payload(world, name, role), format="json")
+    if route in COLLECTION_ACTIONS:
+        return getattr(client, method.lower())(COLLECTION_ACTIONS[route])
     return detail_request(world, client, route, method, role, own)
 
 
+COLLECTION_ACTIONS = {
+    "notification-unread-count": "/api/v1/notifications/unread-count/",
+    "notification-read-all": "/api/v1/notifications/read-all/",
+}
+
+
 COLLECTIONS = {
+    "notification": "notifications",
     "interaction": "interactions",
     "follow-up": "follow-ups",
     "request": "requests",
@@ -493,6 +519,9 @@ COLLECTIONS = {
 
 
 ACTION_SUFFIXES = (
+    "-unread-count",
+    "-read-all",
+    "-read",
     "-detail",
     "-restore",
     "-advance",
@@ -539,6 +568,8 @@ def detail_request(world, client, route, method, role, own):
         return client.post(f"{base}restore/")
     if action == "advance":
         return client.post(f"{base}advance/", {"to_stage": "negotiating"}, format="json")
+    if action == "read":
+        return client.post(f"{base}read/")
     if action in ENGAGEMENT_ACTIONS:
         return client.post(f"{base}{action}/", ENGAGEMENT_ACTIONS[action], format="json")
     if action in {"approve", "reject"}:

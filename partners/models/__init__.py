@@ -21,6 +21,7 @@ from partners.models.organisations import (
     Recognition,
     RecognitionCategory,
 )
+from partners.models.reminders import Notification, Reminder, ReminderKind
 
 __all__ = [
     "Carrier",
@@ -30,6 +31,7 @@ __all__ = [
     "EnterpriseRequest",
     "FollowUp",
     "Interaction",
+    "Notification",
     "OrganisationType",
     "Partner",
     "PartnerChangeRequest",
@@ -37,6 +39,8 @@ __all__ = [
     "QualificationTag",
     "Recognition",
     "RecognitionCategory",
+    "Reminder",
+    "ReminderKind",
     "RequestDeadlineRule",
     "RequestEvent",
     "VisitCadenceRule",

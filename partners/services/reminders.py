@@ -1,0 +1,225 @@
+"""Planning and delivering reminders exactly once.
+
+Planning reads one grouped query per kind and inserts the day's reminders with ON CONFLICT DO
+NOTHING, so it can run any number of times. Delivery claims each reminder with a conditional
+UPDATE before acting: the in-app notification in the same transaction as the claim (exactly
+once), the e-mail under a claim that a crashed worker's successor may take over after
+``EMAIL_CLAIM_SECONDS`` (so none is skipped; a duplicate is possible only if a worker died
+between the mail server accepting the message and the row being marked).
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from partners.models import EnterpriseRequest, FollowUp, Notification, Partner, Reminder
+from partners.selectors import visit_overdue_condition, with_last_contact
+from partners.workdays import add_workdays, subtract_workdays
+
+ESCALATE_AFTER_WORKDAYS = 5
+REQUEST_WARNING_WORKDAYS = 2
+EMAIL_CLAIM_SECONDS = 600
+OPEN_REQUEST = ("received", "in_progress")
+
+
+def _digest_counts(day: dt.date) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = {}
+    follow_ups = (
+        FollowUp.objects.filter(status="open", due_on__lte=day)
+        .values("owner")
+        .annotate(
+            today=Count("pk", filter=Q(due_on=day)), overdue=Count("pk", filter=Q(due_on__lt=day))
+        )
+    )
+    for row in follow_ups:
+        counts.setdefault(row["owner"], {}).update(today=row["today"], overdue=row["overdue"])
+    warning = add_workdays(day, REQUEST_WARNING_WORKDAYS)
+    requests = (
+        EnterpriseRequest.objects.filter(
+            status__in=OPEN_REQUEST, deadline__lte=warning, owner__isnull=False
+        )
+        .values("owner")
+        .annotate(n=Count("pk"))
+    )
+    for row in requests:
+        counts.setdefault(row["owner"], {})["requests"] = row["n"]
+    stewarded = Partner.objects.filter(steward__isnull=False, status="active", archived_at=None)
+    overdue = (
+        with_last_contact(stewarded)
+        .filter(visit_overdue_condition())
+        .values("steward")
+        .annotate(n=Count("pk"))
+    )
+    for row in overdue:
+        counts.setdefault(row["steward"], {})["visits"] = row["n"]
+    return counts
+
+
+def _digest(recipient_id: int, day: dt.date, counts: dict) -> Reminder:
+    body = _(
+        "Follow-ups due today: %(today)d; overdue follow-ups: %(overdue)d; requests due within "
+        "two working days: %(requests)d; partners overdue for a visit: %(visits)d."
+    ) % {key: counts.get(key, 0) for key in ("today", "overdue", "requests", "visits")}
+    return Reminder(
+        recipient_id=recipient_id,
+        kind=Reminder.Kind.DIGEST,
+        subject="daily",
+        day=day,
+        title=_("Your work for %(day)s") % {"day": day.isoformat()},
+        body=body,
+    )
+
+
+def _escalations(day: dt.date, managers: list[int]) -> list[Reminder]:
+    limit = subtract_workdays(day, ESCALATE_AFTER_WORKDAYS)
+    late_follow_ups = FollowUp.objects.filter(status="open", due_on__lt=limit).select_related(
+        "partner"
+    )
+    late_requests = EnterpriseRequest.objects.filter(
+        status__in=OPEN_REQUEST, deadline__lt=limit
+    ).select_related("partner")
+    items = [
+        (
+            f"follow-up:{f.pk}",
+            _("Follow-up overdue: %(partner)s, due %(due)s")
+            % {"partner": f.partner.name, "due": f.due_on},
+        )
+        for f in late_follow_ups
+    ]
+    items += [
+        (
+            f"request:{r.pk}",
+            _("Request overdue: %(partner)s, deadline %(due)s")
+            % {"partner": r.partner.name, "due": r.deadline},
+        )
+        for r in late_requests
+    ]
+    return [
+        Reminder(
+            recipient_id=manager,
+            kind=Reminder.Kind.ESCALATION,
+            subject=subject,
+            day=day,
+            title=title,
+            body=title,
+        )
+        for manager in managers
+        for subject, title in items
+    ]
+
+
+def _weekly(day: dt.date, managers: list[int]) -> list[Reminder]:
+    if day.weekday() != 0:
+        return []
+    open_follow_ups = FollowUp.objects.filter(status="open").count()
+    overdue_requests = EnterpriseRequest.objects.filter(
+        status__in=OPEN_REQUEST, deadline__lt=day
+    ).count()
+    body = _("Open follow-ups: %(follow_ups)d; overdue requests: %(requests)d.") % {
+        "follow_ups": open_follow_ups,
+        "requests": overdue_requests,
+    }
+    title = _("Weekly summary for the week of %(day)s") % {"day": day.isoformat()}
+    return [
+        Reminder(
+            recipient_id=m,
+            kind=Reminder.Kind.WEEKLY_SUMMARY,
+            subject="weekly",
+            day=day,
+            title=title,
+            body=body,
+        )
+        for m in managers
+    ]
+
+
+def _managers() -> list[int]:
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=Role.MANAGER, is_active=True)
+        .values_list("pk", flat=True)
+    )
+
+
+def reminder_drafts(day: dt.date) -> list[Reminder]:
+    """Today's reminders, unsaved: one digest per owner with something to do, escalations of
+    items overdue by more than five working days to every manager, and on Mondays the weekly
+    summary."""
+    managers = _managers()
+    with translation.override(settings.LANGUAGE_CODE):  # texts in the office's language
+        drafts = [_digest(owner, day, counts) for owner, counts in _digest_counts(day).items()]
+        return drafts + _escalations(day, managers) + _weekly(day, managers)
+
+
+def reminders_plan(*, day: dt.date) -> int:
+    """Write the day's reminders that are not written yet; returns how many rows the day has."""
+    Reminder.objects.bulk_create(reminder_drafts(day), ignore_conflicts=True)
+    return Reminder.objects.filter(day=day).count()
+
+
+def reminder_notify(reminder_id: int) -> bool:
+    """Create the in-app notification, once: the claim and the notification commit together."""
+    with transaction.atomic():
+        claimed = Reminder.objects.filter(pk=reminder_id, notified_at=None).update(
+            notified_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        reminder = Reminder.objects.get(pk=reminder_id)
+        Notification.objects.create(
+            recipient_id=reminder.recipient_id,
+            reminder=reminder,
+            title=reminder.title,
+            body=reminder.body,
+        )
+    return True
+
+
+def reminder_email(reminder_id: int) -> bool:
+    """Send the e-mail unless it was sent or another worker holds a fresh claim on it."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=EMAIL_CLAIM_SECONDS)
+    claimed = (
+        Reminder.objects.filter(pk=reminder_id, emailed_at=None)
+        .filter(Q(email_claimed_at=None) | Q(email_claimed_at__lt=stale))
+        .update(email_claimed_at=now)
+    )
+    if not claimed:
+        return False
+    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
+    if not reminder.recipient.email:
+        Reminder.objects.filter(pk=reminder_id).update(
+            emailed_at=now, last_error="no e-mail address"
+        )
+        return False
+    try:
+        send_mail(
+            reminder.title, reminder.body, settings.DEFAULT_FROM_EMAIL, [reminder.recipient.email]
+        )
+    except Exception as error:
+        Reminder.objects.filter(pk=reminder_id).update(
+            email_claimed_at=None,
+            email_attempts=reminder.email_attempts + 1,
+            last_error=str(error)[:500],
+        )
+        raise
+    Reminder.objects.filter(pk=reminder_id).update(
+        emailed_at=timezone.now(), email_attempts=reminder.email_attempts + 1
+    )
+    return True
+
+
+def undelivered_reminder_ids(day: dt.date) -> list[int]:
+    """Reminders of the day or earlier still missing their notification or e-mail."""
+    return list(
+        Reminder.objects.filter(day__lte=day)
+        .filter(Q(notified_at=None) | Q(emailed_at=None))
+        .values_list("pk", flat=True)
+    )
