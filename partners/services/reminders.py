@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
@@ -26,6 +26,7 @@ from partners.workdays import add_workdays, subtract_workdays
 ESCALATE_AFTER_WORKDAYS = 5
 REQUEST_WARNING_WORKDAYS = 2
 EMAIL_CLAIM_SECONDS = 600
+MESSAGE_ID_DOMAIN = "fengtai-crm.invalid"
 OPEN_REQUEST = ("received", "in_progress")
 
 
@@ -200,9 +201,7 @@ def reminder_email(reminder_id: int) -> bool:
         )
         return False
     try:
-        send_mail(
-            reminder.title, reminder.body, settings.DEFAULT_FROM_EMAIL, [reminder.recipient.email]
-        )
+        reminder_message(reminder).send()
     except Exception as error:
         Reminder.objects.filter(pk=reminder_id).update(
             email_claimed_at=None,
@@ -214,6 +213,20 @@ def reminder_email(reminder_id: int) -> bool:
         emailed_at=timezone.now(), email_attempts=reminder.email_attempts + 1
     )
     return True
+
+
+def reminder_message(reminder: Reminder) -> EmailMessage:
+    """The e-mail of a reminder. Its Message-ID is derived from the reminder, so that in the one
+    window no claim can close (a worker dying after the mail server accepted the message and
+    before the row was marked) a resent message is the same message, which mail systems
+    recognise as a duplicate."""
+    return EmailMessage(
+        subject=reminder.title,
+        body=reminder.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[reminder.recipient.email],
+        headers={"Message-ID": f"<reminder-{reminder.pk}@{MESSAGE_ID_DOMAIN}>"},
+    )
 
 
 def undelivered_reminder_ids(day: dt.date) -> list[int]:
