@@ -7,14 +7,18 @@ import io
 import threading
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from accounts.roles import Role
+from config.celery import app as celery_app
 from partners.models import Notification, Reminder
 from partners.services import reminders
 from partners.services.engagement import follow_up_create, request_raise
+from partners.tasks import send_daily_reminders
 from tests.factories import PartnerFactory, UserFactory
 
 DAY = dt.date(2024, 3, 4)  # a Monday and a working day
@@ -107,8 +111,6 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_after_the_lease(owner):
     follow_up_create(partner=PartnerFactory(), owner=owner, due_on=DAY, action="回访")
     reminders.reminders_plan(day=DAY)
     reminder = Reminder.objects.get()
-    from django.utils import timezone
-
     Reminder.objects.filter(pk=reminder.pk).update(email_claimed_at=timezone.now())
     assert reminders.reminder_email(reminder.pk) is False  # another worker holds it
     expired = timezone.now() - dt.timedelta(seconds=reminders.EMAIL_CLAIM_SECONDS + 1)
@@ -167,3 +169,20 @@ class FailingBackend:
 
     def send_messages(self, messages):
         raise OSError("mail server down")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        ("2024-02-12 08:30 +0800", 0),  # Spring Festival holiday: nothing is sent
+        ("2024-02-18 08:30 +0800", 1),  # a Sunday worked in exchange: the digest goes out
+    ],
+)
+def test_the_daily_run_follows_the_working_day_calendar(owner, monkeypatch, moment, expected):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)  # deliver in this process
+    with time_machine.travel(moment, tick=False):
+        due = timezone.localdate()
+        follow_up_create(partner=PartnerFactory(), owner=owner, due_on=due, action="回访")
+        assert send_daily_reminders() == expected
+    assert Notification.objects.count() == expected
