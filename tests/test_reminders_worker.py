@@ -4,6 +4,7 @@ worker is killed in the middle of a batch and the next run picks up what is left
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from accounts.roles import Role
 from config.celery import app as celery_app
@@ -27,6 +29,8 @@ from tests.factories import PartnerFactory, UserFactory
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2024, 3, 5)  # a Tuesday: no weekly summary
 WAIT_SECONDS = 60
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+REDIS_CLI = shutil.which("redis-cli") or "/usr/bin/redis-cli"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -166,3 +170,65 @@ def test_a_worker_killed_mid_batch_leaves_nothing_undelivered_or_doubled(queue, 
         stop(worker)
     assert Notification.objects.count() == 30
     assert mails(mail_dir) == 30
+
+
+def start_redis(port: int, workdir: Path) -> subprocess.Popen:
+    command = [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(workdir),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    assert wait_for(
+        lambda: (
+            subprocess.run(  # noqa: S603
+                [REDIS_CLI, "-p", str(port), "ping"], capture_output=True, check=False
+            ).stdout.strip()
+            == b"PONG"
+        )
+    )
+    return process
+
+
+def test_with_redis_down_the_api_answers_and_reminders_go_out_once_it_is_back(
+    queue, mail_dir, tmp_path, monkeypatch, client, manager
+):
+    port = 6390 + int(uuid.uuid4().int % 50)
+    broker = f"redis://127.0.0.1:{port}/0"
+    monkeypatch.setattr(settings, "CELERY_BROKER_URL", broker)  # for the worker process
+    monkeypatch.setenv("CELERY_BROKER_URL", broker)  # for /healthz (Celery reads it first)
+    redis = start_redis(port, tmp_path)
+    ids = plan(2)
+    redis.terminate()
+    redis.wait(timeout=10)
+
+    client.force_login(manager)
+    assert client.get("/api/v1/partners/").status_code == 200
+    health = client.get("/healthz").json()
+    assert health["database"] == "ok"
+    assert health["broker"].startswith("error")
+    with pytest.raises(OperationalError), celery_app.connection_for_write(broker) as down:
+        deliver_reminder.apply_async((ids[0],), connection=down, retry=False)
+    assert delivered() == 0
+
+    redis = start_redis(port, tmp_path)
+    worker = start_worker(queue, mail_dir)
+    try:
+        with celery_app.connection_for_write(broker) as back:
+            for reminder_id in reminders.undelivered_reminder_ids(DAY):
+                deliver_reminder.apply_async((reminder_id,), connection=back)
+        assert wait_for(lambda: delivered() == 2), delivered()
+    finally:
+        stop(worker)
+        redis.terminate()
+        redis.wait(timeout=10)
+    assert Notification.objects.count() == 2
+    assert mails(mail_dir) == 2
