@@ -8,11 +8,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_check(**env_overrides) -> subprocess.CompletedProcess:
+def run(*args, **env_overrides) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+    return subprocess.run(  # noqa: S603 - a fixed command line
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -22,14 +22,26 @@ def run_check(**env_overrides) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_without_secret_key_stops_with_a_clear_error():
-    result = run_check(DEBUG="0")
+def test_a_web_server_without_secret_key_stops_at_start_with_a_clear_error():
+    result = run("-c", "import config.wsgi", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_the_deployment_check_reports_a_missing_secret_key():
+    result = run("manage.py", "check", "--deploy", DEBUG="0")
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_commands_that_need_no_secret_run_without_one():
+    result = run("manage.py", "makemigrations", "--check", "--dry-run", DEBUG="0")
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_with_secret_key_starts():
-    assert run_check(DEBUG="0", SECRET_KEY="a-real-secret").returncode == 0
+    assert run("-c", "import config.wsgi", DEBUG="0", SECRET_KEY="a-real-secret").returncode == 0
 
 
 def test_language_and_time_zone_defaults(settings):
