@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.roles import can_manage, can_read_all, is_chain_leader, is_staff_member
@@ -141,28 +142,45 @@ def request_detail(user) -> QuerySet[EnterpriseRequest]:
 DEFAULT_CADENCE_DAYS = {"chain_leader": 30, "doubling": 60, "other": 90}
 
 
-def visit_overdue_condition(now=None) -> Q:
-    """Partners whose last contact is older than their cadence (or who were never contacted):
-    chain-leader units of the current roster, then doubling-plan catalogue enterprises, then
-    the rest, each by its rule's number of days. Needs ``with_last_contact``."""
-    now = now or timezone.now()
+def _by_cadence(older_than) -> Q:
+    """Combine a per-group test on the visit baseline: chain-leader units of the current roster,
+    then doubling-plan catalogue enterprises, then the rest, each with its rule's number of
+    days. ``older_than(days)`` returns the Q for one group."""
     days = dict(VisitCadenceRule.objects.values_list("group", "days"))
 
-    def older_than(group: str) -> Q:
-        limit = now - dt.timedelta(days=days.get(group, DEFAULT_CADENCE_DAYS[group]))
-        return Q(last_contact__isnull=True) | Q(last_contact__lt=limit)
+    def rule(group: str) -> int:
+        return days.get(group, DEFAULT_CADENCE_DAYS[group])
 
     leader = Q(is_current_chain_leader=True)
     doubling = Q(in_doubling_catalogue=True)
     return (
-        (leader & older_than("chain_leader"))
-        | (~leader & doubling & older_than("doubling"))
-        | (~leader & ~doubling & older_than("other"))
+        (leader & older_than(rule("chain_leader")))
+        | (~leader & doubling & older_than(rule("doubling")))
+        | (~leader & ~doubling & older_than(rule("other")))
     )
 
 
+def visit_overdue_condition(now=None) -> Q:
+    """Partners whose last contact (or, never contacted, the day they joined the plan) is older
+    than their cadence. Needs ``with_last_contact``."""
+    now = now or timezone.now()
+    return _by_cadence(lambda days: Q(visit_baseline__lt=now - dt.timedelta(days=days)))
+
+
+def visit_became_overdue_condition(start: dt.datetime, end: dt.datetime) -> Q:
+    """Partners that were not overdue at ``start`` and are at ``end``: their cadence ran out in
+    between. Consecutive windows count each partner once. Needs ``with_last_contact``."""
+
+    def crossed(days: int) -> Q:
+        cadence = dt.timedelta(days=days)
+        return Q(visit_baseline__gte=start - cadence, visit_baseline__lt=end - cadence)
+
+    return _by_cadence(crossed)
+
+
 def with_last_contact(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
-    """Annotate each partner's last contact and whether it leads a chain this roster year."""
+    """Annotate each partner's last contact, the visit baseline (the last contact, or the day it
+    joined the plan) and whether it leads a chain this roster year."""
     roster = ChainLeaderAppointment.objects.filter(
         partner=OuterRef("pk"), year=roster_current_year() or 0
     )
@@ -170,4 +188,6 @@ def with_last_contact(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
     return queryset.annotate(
         last_contact=Subquery(last.values("occurred_at")[:1]),
         is_current_chain_leader=Exists(roster),
+    ).annotate(
+        visit_baseline=Coalesce(F("last_contact"), Cast("joined_on", DateTimeField())),
     )

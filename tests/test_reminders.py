@@ -17,7 +17,7 @@ from accounts.roles import Role
 from config.celery import app as celery_app
 from partners.models import Notification, Reminder
 from partners.services import reminders
-from partners.services.engagement import follow_up_create, request_raise
+from partners.services.engagement import follow_up_create, interaction_record, request_raise
 from partners.tasks import send_daily_reminders
 from tests.factories import PartnerFactory, UserFactory
 
@@ -75,6 +75,44 @@ def test_overdue_items_are_escalated_to_managers_after_five_working_days(owner):
     assert {(r.recipient_id, r.subject) for r in escalations} == {
         (m.pk, f"follow-up:{late.pk}") for m in managers
     }
+
+
+def contacted(partner, actor, day):
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    interaction_record(
+        partner=partner, actor=actor, kind="call", occurred_at=moment, summary="联系"
+    )
+
+
+@pytest.mark.django_db
+def test_the_digest_names_partners_that_became_overdue_for_a_visit_since_the_last_working_day(
+    owner,
+):
+    # DAY is a Monday: the window covers Saturday, Sunday and Monday (90-day cadence)
+    crossed = {
+        "周六到期": DAY - dt.timedelta(days=92),
+        "周一到期": DAY - dt.timedelta(days=90),
+    }
+    already = PartnerFactory(name="上周五已到期", steward=owner)
+    contacted(already, owner, DAY - dt.timedelta(days=93))
+    for name, last in crossed.items():
+        contacted(PartnerFactory(name=name, steward=owner), owner, last)
+    contacted(PartnerFactory(name="周二到期", steward=owner), owner, DAY - dt.timedelta(days=89))
+    reminders.reminders_plan(day=DAY)
+    body = Reminder.objects.get(recipient=owner, kind="digest").body
+    assert "走访逾期的伙伴：3" in body  # Friday's, Saturday's and Monday's
+    assert "新增走访逾期的伙伴：周一到期、周六到期。" in body
+    reminders.reminders_plan(day=DAY + dt.timedelta(days=1))
+    tuesday = Reminder.objects.get(recipient=owner, day=DAY + dt.timedelta(days=1)).body
+    assert "新增走访逾期的伙伴：周二到期。" in tuesday
+
+
+@pytest.mark.django_db
+def test_a_steward_with_only_long_overdue_partners_gets_no_daily_digest(owner):
+    contacted(PartnerFactory(steward=owner), owner, DAY - dt.timedelta(days=200))
+    PartnerFactory(steward=owner, joined_on=DAY - dt.timedelta(days=10))  # new, not yet due
+    reminders.reminders_plan(day=DAY)
+    assert not Reminder.objects.filter(recipient=owner).exists()
 
 
 @pytest.mark.django_db

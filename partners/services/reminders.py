@@ -20,7 +20,11 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from partners.models import EnterpriseRequest, FollowUp, Notification, Partner, Reminder
-from partners.selectors import visit_overdue_condition, with_last_contact
+from partners.selectors import (
+    visit_became_overdue_condition,
+    visit_overdue_condition,
+    with_last_contact,
+)
 from partners.workdays import add_workdays, subtract_workdays
 
 ESCALATE_AFTER_WORKDAYS = 5
@@ -30,8 +34,8 @@ MESSAGE_ID_DOMAIN = "fengtai-crm.invalid"
 OPEN_REQUEST = ("received", "in_progress")
 
 
-def _digest_counts(day: dt.date) -> dict[int, dict[str, int]]:
-    counts: dict[int, dict[str, int]] = {}
+def _digest_counts(day: dt.date) -> dict[int, dict]:
+    counts: dict[int, dict] = {}
     follow_ups = (
         FollowUp.objects.filter(status="open", due_on__lte=day)
         .values("owner")
@@ -51,23 +55,51 @@ def _digest_counts(day: dt.date) -> dict[int, dict[str, int]]:
     )
     for row in requests:
         counts.setdefault(row["owner"], {})["requests"] = row["n"]
-    stewarded = Partner.objects.filter(steward__isnull=False, status="active", archived_at=None)
+    _add_visit_counts(counts, day)
+    return counts
+
+
+def _visit_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """From the end of the previous working day to the end of ``day``, local time: a partner
+    whose cadence runs out on a weekend or holiday is announced on the next working day."""
+    start = subtract_workdays(day, 1) + dt.timedelta(days=1)
+    end = day + dt.timedelta(days=1)
+    return tuple(timezone.make_aware(dt.datetime.combine(d, dt.time.min)) for d in (start, end))
+
+
+def _add_visit_counts(counts: dict[int, dict], day: dt.date) -> None:
+    """Stewards get a digest when partners became overdue for a visit in the day's window; the
+    number of all their overdue partners goes into every steward's digest."""
+    stewarded = with_last_contact(
+        Partner.objects.filter(steward__isnull=False, status="active", archived_at=None)
+    )
+    start, end = _visit_window(day)
+    became = stewarded.filter(visit_became_overdue_condition(start, end))
+    for steward, name in became.order_by("steward", "name").values_list("steward", "name"):
+        counts.setdefault(steward, {}).setdefault("new_visits", []).append(name)
     overdue = (
-        with_last_contact(stewarded)
-        .filter(visit_overdue_condition())
+        stewarded.filter(visit_overdue_condition(end), steward__in=list(counts))
         .values("steward")
         .annotate(n=Count("pk"))
     )
     for row in overdue:
-        counts.setdefault(row["steward"], {})["visits"] = row["n"]
-    return counts
+        counts[row["steward"]]["visits"] = row["n"]
 
 
 def _digest(recipient_id: int, day: dt.date, counts: dict) -> Reminder:
-    body = _(
-        "Follow-ups due today: %(today)d; overdue follow-ups: %(overdue)d; requests due within "
-        "two working days: %(requests)d; partners overdue for a visit: %(visits)d."
-    ) % {key: counts.get(key, 0) for key in ("today", "overdue", "requests", "visits")}
+    figures = {key: counts.get(key, 0) for key in ("today", "overdue", "requests", "visits")}
+    body = (
+        _(
+            "Follow-ups due today: %(today)d; overdue follow-ups: %(overdue)d; requests due within "
+            "two working days: %(requests)d; partners overdue for a visit: %(visits)d."
+        )
+        % figures
+    )
+    new_visits = counts.get("new_visits", [])
+    if new_visits:
+        body += "\n" + _("Became overdue for a visit: %(names)s.") % {
+            "names": _list_separator().join(new_visits)
+        }
     return Reminder(
         recipient_id=recipient_id,
         kind=Reminder.Kind.DIGEST,
@@ -76,6 +108,10 @@ def _digest(recipient_id: int, day: dt.date, counts: dict) -> Reminder:
         title=_("Your work for %(day)s") % {"day": day.isoformat()},
         body=body,
     )
+
+
+def _list_separator() -> str:
+    return _(", ")
 
 
 def _escalations(day: dt.date, managers: list[int]) -> list[Reminder]:
