@@ -54,12 +54,34 @@ def _m2m_fields(model) -> list:
     return list(getattr(model.history.model, "_history_m2m_fields", []))
 
 
+def _recorded_attnames(model) -> set[str]:
+    return {f.attname for f in model.history.model._meta.concrete_fields}
+
+
 def _concrete_fields(model) -> list:
+    """The fields the history records (not those excluded from it, which simple-history would
+    otherwise fetch from the live row, one query per record)."""
+    recorded = _recorded_attnames(model)
     return [
         f
         for f in model._meta.concrete_fields
-        if f.name not in HIDDEN_FIELDS and not f.primary_key and f.name != "password"
+        if f.name not in HIDDEN_FIELDS
+        and not f.primary_key
+        and f.name != "password"
+        and f.attname in recorded
     ]
+
+
+def record_repr(model, record) -> str:
+    """The object as it was, from the recorded fields only (``record.instance`` would fetch the
+    fields excluded from the history from the live row, one query per record)."""
+    recorded = _recorded_attnames(model)
+    values = {
+        f.attname: getattr(record, f.attname)
+        for f in model._meta.concrete_fields
+        if f.attname in recorded
+    }
+    return str(model(**values))
 
 
 def changes_between(model, record, previous, m2m_values: dict) -> list[Change]:
@@ -67,8 +89,6 @@ def changes_between(model, record, previous, m2m_values: dict) -> list[Change]:
     (field name, history id) to the related ids recorded then (see ``with_previous``)."""
     changes = []
     for field in _concrete_fields(model):
-        if not hasattr(record, field.attname):
-            continue
         after = getattr(record, field.attname)
         before = getattr(previous, field.attname) if previous is not None else None
         if after != before and not (previous is None and after in ("", None)):

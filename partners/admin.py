@@ -234,6 +234,11 @@ class InteractionAdmin(DomainAdmin):
     autocomplete_fields = ("partner", "recorded_by", "staff_present", "contacts_met")
     date_hierarchy = "occurred_at"
 
+    def get_readonly_fields(self, request, obj=None):
+        """As in the API, a logged interaction stays with its partner."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "partner") if obj is not None else fields
+
 
 @admin.register(FollowUp)
 class FollowUpAdmin(DomainAdmin):

@@ -7,4 +7,4 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Development partners")
 
     def ready(self) -> None:
-        from partners import permissions  # noqa: F401 - registers the rules
+        from partners import permissions, signals  # noqa: F401 - registers rules and receivers

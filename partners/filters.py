@@ -10,7 +10,7 @@ from chains.models import ChainLeaderAppointment, ChainSegment, Industry, Indust
 from chains.selectors import industry_ids_with_descendants
 from core.api.fields import ModelIdFilter
 from partners.models import Carrier, ContactPerson, Partner, QualificationTag, Recognition
-from partners.selectors import visit_overdue_condition, with_last_contact
+from partners.selectors import visit_overdue_condition, with_visit_baseline
 
 
 def partner_search(queryset, value: str, *, directory_only: bool = False):
@@ -120,7 +120,7 @@ class PartnerFilter(filters.FilterSet):
     def by_visit_overdue(self, queryset, name, overdue):
         if overdue is None:
             return queryset
-        annotated = with_last_contact(queryset)
+        annotated = with_visit_baseline(queryset)
         condition = visit_overdue_condition()
         return annotated.filter(condition) if overdue else annotated.exclude(condition)
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import DateTimeField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import DateTimeField, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -142,52 +142,64 @@ def request_detail(user) -> QuerySet[EnterpriseRequest]:
 DEFAULT_CADENCE_DAYS = {"chain_leader": 30, "doubling": 60, "other": 90}
 
 
-def _by_cadence(older_than) -> Q:
+def _cadence_days() -> dict[str, int]:
+    rules = dict(VisitCadenceRule.objects.values_list("group", "days"))
+    return {group: rules.get(group, days) for group, days in DEFAULT_CADENCE_DAYS.items()}
+
+
+def _by_cadence(test, days: dict[str, int]) -> Q:
     """Combine a per-group test on the visit baseline: chain-leader units of the current roster,
     then doubling-plan catalogue enterprises, then the rest, each with its rule's number of
-    days. ``older_than(days)`` returns the Q for one group."""
-    days = dict(VisitCadenceRule.objects.values_list("group", "days"))
-
-    def rule(group: str) -> int:
-        return days.get(group, DEFAULT_CADENCE_DAYS[group])
-
-    leader = Q(is_current_chain_leader=True)
+    days. ``test(days)`` returns the Q for one group."""
+    roster = ChainLeaderAppointment.objects.filter(year=roster_current_year() or 0)
+    leader = Q(pk__in=roster.values("partner"))  # a hashed subplan, not a lookup per partner
     doubling = Q(in_doubling_catalogue=True)
     return (
-        (leader & older_than(rule("chain_leader")))
-        | (~leader & doubling & older_than(rule("doubling")))
-        | (~leader & ~doubling & older_than(rule("other")))
+        (leader & test(days["chain_leader"]))
+        | (~leader & doubling & test(days["doubling"]))
+        | (~leader & ~doubling & test(days["other"]))
     )
 
 
 def visit_overdue_condition(now=None) -> Q:
     """Partners whose last contact (or, never contacted, the day they joined the plan) is older
-    than their cadence. Needs ``with_last_contact``."""
+    than their cadence. Needs ``with_visit_baseline``."""
     now = now or timezone.now()
-    return _by_cadence(lambda days: Q(visit_baseline__lt=now - dt.timedelta(days=days)))
+    return _by_cadence(
+        lambda days: Q(visit_baseline__lt=now - dt.timedelta(days=days)), _cadence_days()
+    )
 
 
 def visit_became_overdue_condition(start: dt.datetime, end: dt.datetime) -> Q:
     """Partners that were not overdue at ``start`` and are at ``end``: their cadence ran out in
-    between. Consecutive windows count each partner once. Needs ``with_last_contact``."""
+    between. Consecutive windows count each partner once. Needs ``with_visit_baseline``.
 
-    def crossed(days: int) -> Q:
-        cadence = dt.timedelta(days=days)
+    The exact test is on the annotated baseline; it is ANDed with ranges on the indexed
+    ``last_contacted_at`` and ``joined_on`` columns so that PostgreSQL reads only the few
+    candidates instead of every partner."""
+    days = _cadence_days()
+    candidates = Q()
+    for cadence in {dt.timedelta(days=n) for n in days.values()}:
+        low, high = start - cadence, end - cadence
+        candidates |= Q(last_contacted_at__gte=low, last_contacted_at__lt=high)
+        candidates |= Q(
+            last_contacted_at=None,
+            joined_on__gte=low.date() - dt.timedelta(days=1),
+            joined_on__lte=high.date() + dt.timedelta(days=1),
+        )
+
+    def crossed(n: int) -> Q:
+        cadence = dt.timedelta(days=n)
         return Q(visit_baseline__gte=start - cadence, visit_baseline__lt=end - cadence)
 
-    return _by_cadence(crossed)
+    return candidates & _by_cadence(crossed, days)
 
 
-def with_last_contact(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
-    """Annotate each partner's last contact, the visit baseline (the last contact, or the day it
-    joined the plan) and whether it leads a chain this roster year."""
-    roster = ChainLeaderAppointment.objects.filter(
-        partner=OuterRef("pk"), year=roster_current_year() or 0
-    )
-    last = Interaction.objects.filter(partner=OuterRef("pk")).order_by("-occurred_at")
+def with_visit_baseline(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
+    """Annotate each partner's visit baseline: its last contact or, never contacted, the day it
+    joined the plan."""
     return queryset.annotate(
-        last_contact=Subquery(last.values("occurred_at")[:1]),
-        is_current_chain_leader=Exists(roster),
-    ).annotate(
-        visit_baseline=Coalesce(F("last_contact"), Cast("joined_on", DateTimeField())),
+        visit_baseline=Coalesce(
+            F("last_contacted_at"), Cast("joined_on", DateTimeField()), output_field=DateTimeField()
+        ),
     )

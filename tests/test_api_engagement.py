@@ -202,3 +202,44 @@ def test_partners_overdue_for_a_visit_by_cadence(manager):
         catalogue.pk,
         ordinary.pk,
     }
+
+
+def test_a_partner_never_contacted_counts_from_the_day_it_joined(manager):
+    joined_recently = PartnerFactory(joined_on=timezone.localdate() - dt.timedelta(days=10))
+    joined_long_ago = PartnerFactory(joined_on=timezone.localdate() - dt.timedelta(days=100))
+    overdue = ids(as_user(manager).get("/api/v1/partners/", {"visit_overdue": "true"}))
+    assert joined_long_ago.pk in overdue
+    assert joined_recently.pk not in overdue
+
+
+def test_the_last_contact_follows_logging_editing_and_deleting_interactions(manager):
+    partner = PartnerFactory()
+    now = timezone.now().replace(microsecond=0)
+    older = interaction_record(
+        partner=partner,
+        actor=manager,
+        kind="call",
+        occurred_at=now - dt.timedelta(days=9),
+        summary="a",
+    )
+    newer = interaction_record(
+        partner=partner,
+        actor=manager,
+        kind="visit",
+        occurred_at=now - dt.timedelta(days=2),
+        summary="b",
+    )
+    partner.refresh_from_db()
+    assert partner.last_contacted_at == newer.occurred_at
+    client = as_user(manager)
+    moved = now - dt.timedelta(days=1)
+    response = client.patch(
+        f"/api/v1/interactions/{older.pk}/", {"occurred_at": moved.isoformat()}, format="json"
+    )
+    assert response.status_code == 200
+    partner.refresh_from_db()
+    assert partner.last_contacted_at == moved
+    assert client.delete(f"/api/v1/interactions/{older.pk}/").status_code == 204
+    partner.refresh_from_db()
+    assert partner.last_contacted_at == newer.occurred_at
+    assert partner.version == 1  # derived: no new version, no edit conflict for the steward

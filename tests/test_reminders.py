@@ -77,6 +77,30 @@ def test_overdue_items_are_escalated_to_managers_after_five_working_days(owner):
     }
 
 
+@pytest.mark.django_db
+def test_a_late_item_is_escalated_once_on_the_working_day_it_crosses_the_mark(owner):
+    manager = UserFactory(roles=[Role.MANAGER])
+    tuesday = DAY + dt.timedelta(days=1)
+    follow_up_create(partner=PartnerFactory(), owner=owner, due_on=dt.date(2024, 2, 23), action="x")
+    crossing_tuesday = follow_up_create(
+        partner=PartnerFactory(), owner=owner, due_on=dt.date(2024, 2, 26), action="y"
+    )
+    reminders.reminders_plan(day=DAY)
+    reminders.reminders_plan(day=tuesday)
+    escalated = Reminder.objects.filter(recipient=manager, kind="escalation", day=tuesday)
+    assert [r.subject for r in escalated] == [f"follow-up:{crossing_tuesday.pk}"]
+
+
+@pytest.mark.django_db
+def test_explain_prints_the_plan_of_every_scan(owner):
+    out = io.StringIO()
+    call_command("send_reminders", "--explain", "--day", DAY.isoformat(), stdout=out)
+    for scan in ("follow_ups", "requests", "new_visits", "late_follow_ups", "late_requests"):
+        assert f"-- {scan}" in out.getvalue()
+    assert "actual time" in out.getvalue()  # EXPLAIN ANALYZE on PostgreSQL
+    assert not Reminder.objects.exists()
+
+
 def contacted(partner, actor, day):
     moment = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
     interaction_record(

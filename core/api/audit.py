@@ -102,7 +102,7 @@ class AuditViewSet(viewsets.GenericViewSet):
             "id": record.history_id,
             "model": label,
             "object_id": record.id,
-            "object_repr": str(record.instance) if record.history_type != "-" else "",
+            "object_repr": history.record_repr(model, record) if record.history_type != "-" else "",
             "action": history.ACTIONS[record.history_type],
             "at": record.history_date,
             "user": {"id": user.pk, "username": user.username} if user else None,

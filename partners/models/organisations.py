@@ -176,10 +176,20 @@ class Partner(VersionedModel, ArchivableModel):
     uscc_check_overridden_at = models.DateTimeField(
         _("check character override at"), null=True, blank=True
     )
+    last_contacted_at = models.DateTimeField(
+        _("last contacted at"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("The latest interaction's time, kept current with the interactions."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = audit_history(m2m_fields=["industries", "segments", "tags"])
+    history = audit_history(
+        m2m_fields=["industries", "segments", "tags"], excluded_fields=["last_contacted_at"]
+    )
 
     class Meta:
         verbose_name = _("development partner")

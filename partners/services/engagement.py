@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,6 +88,20 @@ def interaction_record(
     for follow_up in closes:
         follow_up_close(follow_up=follow_up, actor=actor, status="done", interaction=interaction)
     return interaction
+
+
+def partner_last_contact_refresh(partner_ids) -> None:
+    """Recompute ``Partner.last_contacted_at`` from the interactions, in one UPDATE. The field is
+    derived, so it changes neither the partner's version nor its audit trail. Runs on every
+    interaction save or delete (``partners.signals``); bulk writes call it themselves."""
+    latest = (
+        Interaction.objects.filter(partner=OuterRef("pk"))
+        .order_by()
+        .values("partner")
+        .annotate(last=Max("occurred_at"))
+        .values("last")
+    )
+    Partner.objects.filter(pk__in=list(partner_ids)).update(last_contacted_at=Subquery(latest))
 
 
 def follow_up_create(*, partner, owner, due_on, action, created_by_interaction=None) -> FollowUp:

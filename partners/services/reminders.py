@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from partners.models import EnterpriseRequest, FollowUp, Notification, Partner, 
 from partners.selectors import (
     visit_became_overdue_condition,
     visit_overdue_condition,
-    with_last_contact,
+    with_visit_baseline,
 )
 from partners.workdays import add_workdays, subtract_workdays
 
@@ -34,53 +34,90 @@ MESSAGE_ID_DOMAIN = "fengtai-crm.invalid"
 OPEN_REQUEST = ("received", "in_progress")
 
 
-def _digest_counts(day: dt.date) -> dict[int, dict]:
-    counts: dict[int, dict] = {}
-    follow_ups = (
-        FollowUp.objects.filter(status="open", due_on__lte=day)
-        .values("owner")
-        .annotate(
-            today=Count("pk", filter=Q(due_on=day)), overdue=Count("pk", filter=Q(due_on__lt=day))
-        )
-    )
-    for row in follow_ups:
-        counts.setdefault(row["owner"], {}).update(today=row["today"], overdue=row["overdue"])
-    warning = add_workdays(day, REQUEST_WARNING_WORKDAYS)
-    requests = (
-        EnterpriseRequest.objects.filter(
-            status__in=OPEN_REQUEST, deadline__lte=warning, owner__isnull=False
-        )
-        .values("owner")
-        .annotate(n=Count("pk"))
-    )
-    for row in requests:
-        counts.setdefault(row["owner"], {})["requests"] = row["n"]
-    _add_visit_counts(counts, day)
-    return counts
+def _previous_workday(day: dt.date) -> dt.date:
+    return subtract_workdays(day, 1)
 
 
 def _visit_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """From the end of the previous working day to the end of ``day``, local time: a partner
     whose cadence runs out on a weekend or holiday is announced on the next working day."""
-    start = subtract_workdays(day, 1) + dt.timedelta(days=1)
+    start = _previous_workday(day) + dt.timedelta(days=1)
     end = day + dt.timedelta(days=1)
     return tuple(timezone.make_aware(dt.datetime.combine(d, dt.time.min)) for d in (start, end))
 
 
-def _add_visit_counts(counts: dict[int, dict], day: dt.date) -> None:
-    """Stewards get a digest when partners became overdue for a visit in the day's window; the
-    number of all their overdue partners goes into every steward's digest."""
-    stewarded = with_last_contact(
+def _stewarded_partners() -> QuerySet[Partner]:
+    return with_visit_baseline(
         Partner.objects.filter(steward__isnull=False, status="active", archived_at=None)
     )
-    start, end = _visit_window(day)
-    became = stewarded.filter(visit_became_overdue_condition(start, end))
-    for steward, name in became.order_by("steward", "name").values_list("steward", "name"):
+
+
+def _escalation_window(day: dt.date) -> dict[str, dt.date]:
+    """Due dates that passed the five-working-day mark since the previous working day: each
+    late item is escalated once, on the working day it crosses the mark."""
+    return {
+        "gte": subtract_workdays(_previous_workday(day), ESCALATE_AFTER_WORKDAYS),
+        "lt": subtract_workdays(day, ESCALATE_AFTER_WORKDAYS),
+    }
+
+
+def reminder_scans(day: dt.date) -> dict[str, QuerySet]:
+    """The day's scans, one query each (for planning, and for ``send_reminders --explain``)."""
+    late = _escalation_window(day)
+    visit_start, visit_end = _visit_window(day)
+    return {
+        "follow_ups": FollowUp.objects.filter(status="open", due_on__lte=day)
+        .values("owner")
+        .annotate(
+            today=Count("due_on", filter=Q(due_on=day)),
+            overdue=Count("due_on", filter=Q(due_on__lt=day)),
+        )
+        .order_by("owner"),
+        "requests": EnterpriseRequest.objects.filter(
+            status__in=OPEN_REQUEST,
+            deadline__lte=add_workdays(day, REQUEST_WARNING_WORKDAYS),
+            owner__isnull=False,
+        )
+        .values("owner")
+        .annotate(n=Count("deadline"))
+        .order_by("owner"),
+        "new_visits": _stewarded_partners()
+        .filter(visit_became_overdue_condition(visit_start, visit_end))
+        .order_by("steward", "name")
+        .values_list("steward", "name"),
+        "late_follow_ups": FollowUp.objects.filter(
+            status="open", due_on__gte=late["gte"], due_on__lt=late["lt"]
+        )
+        .order_by("pk")
+        .values_list("pk", "partner__name", "due_on"),
+        "late_requests": EnterpriseRequest.objects.filter(
+            status__in=OPEN_REQUEST, deadline__gte=late["gte"], deadline__lt=late["lt"]
+        )
+        .order_by("pk")
+        .values_list("pk", "partner__name", "deadline"),
+    }
+
+
+def _digest_counts(scans: dict[str, QuerySet], day: dt.date) -> dict[int, dict]:
+    counts: dict[int, dict] = {}
+    for row in scans["follow_ups"]:
+        counts.setdefault(row["owner"], {}).update(today=row["today"], overdue=row["overdue"])
+    for row in scans["requests"]:
+        counts.setdefault(row["owner"], {})["requests"] = row["n"]
+    for steward, name in scans["new_visits"]:
         counts.setdefault(steward, {}).setdefault("new_visits", []).append(name)
+    _add_overdue_visits(counts, day)
+    return counts
+
+
+def _add_overdue_visits(counts: dict[int, dict], day: dt.date) -> None:
+    """The number of all their overdue partners goes into every digest a steward gets."""
     overdue = (
-        stewarded.filter(visit_overdue_condition(end), steward__in=list(counts))
+        _stewarded_partners()
+        .filter(visit_overdue_condition(_visit_window(day)[1]), steward__in=list(counts))
         .values("steward")
         .annotate(n=Count("pk"))
+        .order_by("steward")
     )
     for row in overdue:
         counts[row["steward"]]["visits"] = row["n"]
@@ -114,29 +151,16 @@ def _list_separator() -> str:
     return _(", ")
 
 
-def _escalations(day: dt.date, managers: list[int]) -> list[Reminder]:
-    limit = subtract_workdays(day, ESCALATE_AFTER_WORKDAYS)
-    late_follow_ups = FollowUp.objects.filter(status="open", due_on__lt=limit).select_related(
-        "partner"
-    )
-    late_requests = EnterpriseRequest.objects.filter(
-        status__in=OPEN_REQUEST, deadline__lt=limit
-    ).select_related("partner")
+def _escalations(scans: dict[str, QuerySet], day: dt.date, managers: list[int]) -> list[Reminder]:
+    follow_up = _("Follow-up overdue: %(partner)s, due %(due)s")
+    request = _("Request overdue: %(partner)s, deadline %(due)s")
     items = [
-        (
-            f"follow-up:{f.pk}",
-            _("Follow-up overdue: %(partner)s, due %(due)s")
-            % {"partner": f.partner.name, "due": f.due_on},
-        )
-        for f in late_follow_ups
+        (f"follow-up:{pk}", follow_up % {"partner": name, "due": due})
+        for pk, name, due in scans["late_follow_ups"]
     ]
     items += [
-        (
-            f"request:{r.pk}",
-            _("Request overdue: %(partner)s, deadline %(due)s")
-            % {"partner": r.partner.name, "due": r.deadline},
-        )
-        for r in late_requests
+        (f"request:{pk}", request % {"partner": name, "due": due})
+        for pk, name, due in scans["late_requests"]
     ]
     return [
         Reminder(
@@ -187,12 +211,14 @@ def _managers() -> list[int]:
 
 def reminder_drafts(day: dt.date) -> list[Reminder]:
     """Today's reminders, unsaved: one digest per owner with something to do, escalations of
-    items overdue by more than five working days to every manager, and on Mondays the weekly
-    summary."""
+    items that became overdue by more than five working days to every manager, and on Mondays
+    the weekly summary."""
     managers = _managers()
     with translation.override(settings.LANGUAGE_CODE):  # texts in the office's language
-        drafts = [_digest(owner, day, counts) for owner, counts in _digest_counts(day).items()]
-        return drafts + _escalations(day, managers) + _weekly(day, managers)
+        scans = reminder_scans(day)
+        digests = _digest_counts(scans, day).items()
+        drafts = [_digest(owner, day, counts) for owner, counts in digests]
+        return drafts + _escalations(scans, day, managers) + _weekly(day, managers)
 
 
 def reminders_plan(*, day: dt.date) -> int:
