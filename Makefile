@@ -12,7 +12,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	SECRET_KEY=test-only-secret-key DEBUG=0
 
-.PHONY: run test install lint format messages smoke
+.PHONY: run test install lint format messages smoke bench-import
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,10 @@ messages: $(INSTALLED)
 # The path of `make run` on embedded defaults: start it, wait for /healthz, stop it.
 smoke:
 	bash .ci/smoke-run
+
+# Import of 10,000 partner rows, on PostgreSQL (not part of make test).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fengtai_bench
+bench-import: $(INSTALLED)
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='fengtai_bench'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE fengtai_bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=0 $(PY) bench/import_partners.py

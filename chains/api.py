@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from chains import filters, selectors, serializers, services
+from chains import exports, filters, selectors, serializers, services
 from chains.models import (
     ChainLeaderAppointment,
     ChainSegment,
@@ -14,6 +14,7 @@ from chains.models import (
     WorkCamp,
 )
 from core.api.viewsets import ServiceModelViewSet
+from core.exports import export_action
 
 
 class IndustryViewSet(ServiceModelViewSet):
@@ -60,6 +61,13 @@ class ChainLeaderAppointmentViewSet(ServiceModelViewSet):
 
     def list_queryset(self, user):
         return selectors.appointment_list(user)
+
+    @export_action
+    def export(self, request):
+        """The filtered roster as an Excel workbook: the list's filters, ordering and scope (a
+        chain-leader unit's own chains)."""
+        appointments = self.filter_queryset(self.list_queryset(request.user))
+        return exports.appointment_export(appointments)
 
     def create_record(self, data):
         return services.appointment_create(**data)

@@ -7,4 +7,4 @@ class ChainsConfig(AppConfig):
     verbose_name = _("Industries and chains")
 
     def ready(self) -> None:
-        from chains import permissions  # noqa: F401 - registers the rules
+        from chains import importers, permissions  # noqa: F401 - registers rules and importers

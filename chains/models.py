@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_history
 from core.models import VersionedModel
+from core.searchable import SearchableModel
 
 FIRST_ROSTER_YEAR = 2000
 LAST_ROSTER_YEAR = 2100
@@ -60,7 +61,7 @@ class Industry(VersionedModel):
         return self.name
 
 
-class IndustryChain(VersionedModel):
+class IndustryChain(SearchableModel, VersionedModel):
     name = models.CharField(_("name"), max_length=64, unique=True)
     industry = models.ForeignKey(
         Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="chains"
@@ -68,7 +69,7 @@ class IndustryChain(VersionedModel):
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
     description = models.TextField(_("description"), blank=True)
 
-    history = audit_history()
+    history = audit_history(excluded_fields=["search_key"])
 
     class Meta:
         verbose_name = _("industry chain")

@@ -1,5 +1,7 @@
 """Writes for industries, chains, the chain-leader roster, work camps and target lists."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -74,9 +76,13 @@ def segments_define(*, chain: IndustryChain, names: list[str]) -> list[ChainSegm
 
 @transaction.atomic
 def work_camp_add_member(
-    *, camp: WorkCamp, partner: Partner, role: str = WorkCampMembership.Role.MEMBER
+    *,
+    camp: WorkCamp,
+    partner: Partner,
+    role: str = WorkCampMembership.Role.MEMBER,
+    joined_on: dt.date | None = None,
 ) -> WorkCampMembership:
-    membership = WorkCampMembership(camp=camp, partner=partner, role=role)
+    membership = WorkCampMembership(camp=camp, partner=partner, role=role, joined_on=joined_on)
     membership.full_clean()
     membership.save()
     return membership

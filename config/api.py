@@ -7,9 +7,11 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import ApiTokenViewSet
 from chains import api as chains
 from core.api.audit import AuditViewSet
+from core.imports.api import ImportBatchViewSet
 from partners import api as partners
 from partners import engagement_api as engagement
 from partners.notifications_api import NotificationViewSet
+from partners.search_api import SearchViewSet
 from projects import api as projects
 
 router = DefaultRouter()
@@ -38,6 +40,8 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("change-requests", partners.ChangeRequestViewSet, basename="change-request")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("audit", AuditViewSet, basename="audit")
+router.register("search", SearchViewSet, basename="search")
+router.register("imports", ImportBatchViewSet, basename="import")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

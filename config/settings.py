@@ -172,6 +172,14 @@ REST_FRAMEWORK = {
 }
 # Request bodies (files excepted) above this are refused: 413 from the API, 400 elsewhere.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BODY_BYTES", default=2_621_440)
+# Excel exports of a list (…/export/) with more rows than this are refused with 400.
+EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200_000)
+# Spreadsheet imports: the largest file accepted, the sizes checked and imported within the
+# request (larger ones go to the Celery worker), and the most data rows in one file.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+IMPORT_INLINE_BYTES = env.int("IMPORT_INLINE_BYTES", default=256 * 1024)
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=1000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 REST_KNOX = {
     "TOKEN_TTL": dt.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90)),
     "AUTH_HEADER_PREFIX": "Token",

@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks  # noqa: F401 - registers the deployment checks
+        from core.imports import permissions  # noqa: F401 - registers the rules

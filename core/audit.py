@@ -26,6 +26,7 @@ class Source(models.TextChoices):
 
 
 _current = contextvars.ContextVar("audit_source", default=Source.COMMAND)
+_actor = contextvars.ContextVar("audit_actor", default=None)
 
 
 @contextmanager
@@ -39,6 +40,17 @@ def audit_source(source: str) -> Iterator[None]:
 
 def current_source() -> str:
     return _current.get()
+
+
+@contextmanager
+def audit_actor(user, reason: str = "") -> Iterator[None]:
+    """Changes made inside are recorded as ``user``'s, with ``reason``, where no request says
+    who is acting (a Celery task running an import someone confirmed)."""
+    token = _actor.set((user, reason))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
 
 
 def source_for_path(path: str) -> str:
@@ -104,3 +116,44 @@ def save_with_relations(instance: models.Model, relations: dict) -> None:
 @receiver(pre_create_historical_record)
 def _record_source(sender, history_instance, **kwargs) -> None:
     history_instance.history_source = current_source()
+    actor = _actor.get()
+    if actor is not None:
+        user, reason = actor
+        if history_instance.history_user_id is None:
+            history_instance.history_user = user
+        history_instance.history_change_reason = history_instance.history_change_reason or reason
+
+
+def bulk_record_history(model, instances: list, *, created: bool, user, reason: str = "") -> None:
+    """History rows for instances written in bulk (``bulk_create`` / ``bulk_update`` send no
+    signals): one row each, with the many-to-many values as they are now, the current source,
+    ``user`` and ``reason`` — the same entries ``save_with_relations`` would have made."""
+    if not instances:
+        return
+    history = model.history.bulk_history_create(
+        instances,
+        batch_size=1000,
+        update=not created,
+        default_user=user,
+        default_change_reason=reason,
+        custom_historical_attrs={"history_source": current_source()},
+    )
+    by_pk = {row.id: row for row in history}
+    for field in getattr(model.history.model, "_history_m2m_fields", []):
+        own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+        live = field.remote_field.through.objects.filter(**{f"{own}__in": list(by_pk)})
+        snapshot = HistoricalRecords.m2m_models[field]
+        snapshot.objects.bulk_create(
+            [
+                snapshot(
+                    **{
+                        "id": pk,
+                        "history": by_pk[owner],
+                        f"{own}_id": owner,
+                        f"{other}_id": other_id,
+                    }
+                )
+                for pk, owner, other_id in live.values_list("pk", f"{own}_id", f"{other}_id")
+            ],
+            batch_size=2000,
+        )

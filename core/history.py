@@ -8,7 +8,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from simple_history.models import HistoricalRecords
 
 ACTIONS = {"+": "created", "~": "updated", "-": "deleted"}
-AUDITED_APPS = ("accounts", "chains", "partners", "projects")
+AUDITED_APPS = ("accounts", "chains", "core", "partners", "projects")
 HIDDEN_FIELDS = {"version", "updated_at", "created_at"}
 
 

@@ -45,3 +45,8 @@ class ArchivableModel(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+from core.imports.models import ImportBatch, ImportStatus  # noqa: E402 - registers the model
+
+__all__ = ["ArchivableModel", "ImportBatch", "ImportStatus", "VersionedModel"]

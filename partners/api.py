@@ -13,7 +13,8 @@ from core.api.viewsets import (
     ServiceModelViewSet,
     expected_version,
 )
-from partners import filters, selectors, serializers, services
+from core.exports import export_action
+from partners import exports, filters, search_api, selectors, serializers, services
 from partners.models import (
     Carrier,
     ContactPerson,
@@ -29,7 +30,10 @@ def reads_directory_only(user) -> bool:
     return not can_read_all(user)
 
 
-@extend_schema_view(list=extend_schema(parameters=[ARCHIVED_PARAMETER]))
+@extend_schema_view(
+    list=extend_schema(parameters=[ARCHIVED_PARAMETER]),
+    export=extend_schema(parameters=[ARCHIVED_PARAMETER]),
+)
 class PartnerViewSet(ArchivingViewSet):
     model = Partner
     serializer_class = serializers.PartnerSerializer
@@ -40,6 +44,7 @@ class PartnerViewSet(ArchivingViewSet):
     action_permissions = {
         "destroy": "partners.archive_partner",
         "restore": "partners.restore_partner",
+        "duplicates": "partners.add_partner",
     }
 
     def list_queryset(self, user):
@@ -63,10 +68,28 @@ class PartnerViewSet(ArchivingViewSet):
         serializer_class = self.get_detail_serializer_class(partner)
         return Response(serializer_class(partner, context=self.get_serializer_context()).data)
 
+    @export_action
+    def export(self, request):
+        """The filtered list as an Excel workbook: the list's filters, ordering and scope (a
+        chain-leader unit gets the directory columns); phones masked as in the API."""
+        partners = self.filter_queryset(self.list_queryset(request.user))
+        return exports.partner_export(partners, request.user)
+
     def create_record(self, data):
         return services.partner_create(actor=self.request.user, **data)
 
+    @extend_schema(
+        parameters=[search_api.DuplicateQuerySerializer],
+        responses=search_api.DuplicatesResponseSerializer,
+    )
+    @action(detail=False, methods=["get"])
+    def duplicates(self, request):
+        """Existing partners that a new one with this name or code may duplicate (the same
+        check as creating one, which answers 409 ``possible_duplicate`` with them)."""
+        return search_api.duplicates_answer(request)
+
     def update_record(self, instance, data, version):
+        data.pop("confirm_duplicate", None)  # a warning when creating only
         if reads_directory_only(self.request.user):
             data.pop("override_check_digit", None)
             services.partner_self_service_update(

@@ -7,4 +7,8 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Development partners")
 
     def ready(self) -> None:
-        from partners import permissions, signals  # noqa: F401 - registers rules and receivers
+        from partners import (  # noqa: F401 - registers rules, receivers and importers
+            importers,
+            permissions,
+            signals,
+        )

@@ -7,9 +7,10 @@ from rest_framework.response import Response
 
 from accounts.roles import can_read_all
 from core.api.viewsets import ServiceModelViewSet, expected_version
+from core.exports import export_action
 from partners import engagement_filters as filters
 from partners import engagement_serializers as serializers
-from partners import selectors, services
+from partners import exports, selectors, services
 from partners.models import (
     EnterpriseRequest,
     FollowUp,
@@ -29,6 +30,12 @@ class InteractionViewSet(ServiceModelViewSet):
     def list_queryset(self, user):
         return selectors.interaction_list(user)
 
+    @export_action
+    def export(self, request):
+        """The filtered list as an Excel workbook: the list's filters and ordering."""
+        interactions = self.filter_queryset(self.list_queryset(request.user))
+        return exports.interaction_export(interactions)
+
     def create_record(self, data):
         return services.interaction_record(actor=self.request.user, **data)
 
@@ -46,6 +53,12 @@ class FollowUpViewSet(ServiceModelViewSet):
 
     def list_queryset(self, user):
         return selectors.follow_up_list(user)
+
+    @export_action
+    def export(self, request):
+        """The filtered list as an Excel workbook: the list's filters and ordering."""
+        follow_ups = self.filter_queryset(self.list_queryset(request.user))
+        return exports.follow_up_export(follow_ups)
 
     def create_record(self, data):
         data.setdefault("owner", data["partner"].steward or self.request.user)
@@ -94,6 +107,13 @@ class EnterpriseRequestViewSet(ServiceModelViewSet):
 
     def list_queryset(self, user):
         return selectors.request_list(user)
+
+    @export_action
+    def export(self, request):
+        """The filtered list as an Excel workbook: the list's filters, ordering and scope (a
+        chain-leader unit's own requests)."""
+        requests = self.filter_queryset(self.list_queryset(request.user))
+        return exports.request_export(requests)
 
     def detail_queryset(self, user):
         return selectors.request_detail(user)

@@ -9,22 +9,25 @@ from accounts.roles import can_read_all
 from chains.models import ChainLeaderAppointment, ChainSegment, Industry, IndustryChain
 from chains.selectors import industry_ids_with_descendants
 from core.api.fields import ModelIdFilter
+from core.search_text import normalise
+from core.searchable import key_matches
 from partners.models import Carrier, ContactPerson, Partner, QualificationTag, Recognition
 from partners.selectors import visit_overdue_condition, with_visit_baseline
 
 
 def partner_search(queryset, value: str, *, directory_only: bool = False):
-    """Name, short name or contact name containing the text, or the code starting with it.
-    A directory search (a chain-leader unit's) matches names only, so that it reveals nothing
-    about other partners' contacts."""
-    value = value.strip()
-    if not value:
+    """Name or short name containing the text, in Chinese, full pinyin or initials (the search
+    key, see ``core.search_text``), a contact person's name likewise, or the code starting with
+    it. A directory search (a chain-leader unit's) matches names only, so that it reveals
+    nothing about other partners' contacts."""
+    query = normalise(value)
+    if not query:
         return queryset
-    names = Q(name__icontains=value) | Q(short_name__icontains=value)
+    names = key_matches(query)
     if directory_only:
         return queryset.filter(names)
-    contact = ContactPerson.objects.filter(partner=OuterRef("pk"), name__icontains=value)
-    return queryset.filter(names | Q(uscc__startswith=value.upper()) | Exists(contact))
+    contact = ContactPerson.objects.filter(key_matches(query), partner=OuterRef("pk"))
+    return queryset.filter(names | Q(uscc__startswith=query.upper()) | Exists(contact))
 
 
 # What a chain-leader unit may filter the directory by: the directory's own fields.

@@ -157,6 +157,12 @@ class PartnerSerializer(PartnerListSerializer):
         default=False,
         help_text="Accept a code whose only fault is its check character (managers only).",
     )
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Create the partner although partners with a very similar name exist.",
+    )
 
     class Meta(PartnerListSerializer.Meta):
         fields = (
@@ -184,6 +190,7 @@ class PartnerSerializer(PartnerListSerializer):
             "steward_id",
             "joined_at_event_id",
             "override_check_digit",
+            "confirm_duplicate",
         )
         read_only_fields = ("uscc_check_overridden_at", "archived_at")
         # Uniqueness is the service's to check, so that the answer names the existing partner.

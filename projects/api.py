@@ -11,11 +11,15 @@ from core.api.viewsets import (
     ServiceModelViewSet,
     expected_version,
 )
-from projects import filters, selectors, serializers, services
+from core.exports import export_action
+from projects import exports, filters, selectors, serializers, services
 from projects.models import Event, Project, StageChange
 
 
-@extend_schema_view(list=extend_schema(parameters=[ARCHIVED_PARAMETER]))
+@extend_schema_view(
+    list=extend_schema(parameters=[ARCHIVED_PARAMETER]),
+    export=extend_schema(parameters=[ARCHIVED_PARAMETER]),
+)
 class ProjectViewSet(ArchivingViewSet):
     model = Project
     serializer_class = serializers.ProjectSerializer
@@ -35,6 +39,12 @@ class ProjectViewSet(ArchivingViewSet):
 
     def detail_queryset(self, user):
         return selectors.project_detail(user)
+
+    @export_action
+    def export(self, request):
+        """The filtered list as an Excel workbook: the list's filters, ordering and scope."""
+        projects = self.filter_queryset(self.list_queryset(request.user))
+        return exports.project_export(projects)
 
     def create_record(self, data):
         return services.project_create(actor=self.request.user, **data)

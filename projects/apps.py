@@ -7,4 +7,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Major projects")
 
     def ready(self) -> None:
-        from projects import permissions  # noqa: F401 - registers the rules
+        from projects import importers, permissions  # noqa: F401 - registers rules and importers

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_history
 from core.models import ArchivableModel, VersionedModel
+from core.searchable import SearchableModel
 
 
 class EventKind(models.TextChoices):
@@ -69,7 +70,7 @@ class ProjectKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Project(VersionedModel, ArchivableModel):
+class Project(SearchableModel, VersionedModel, ArchivableModel):
     Kind = ProjectKind
 
     name = models.CharField(_("name"), max_length=128, db_index=True)
@@ -132,7 +133,7 @@ class Project(VersionedModel, ArchivableModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = audit_history(m2m_fields=["industries", "investors"])
+    history = audit_history(m2m_fields=["industries", "investors"], excluded_fields=["search_key"])
 
     class Meta:
         verbose_name = _("major project")

@@ -8,6 +8,8 @@ outside a user's scope answers 404 (its existence is not revealed); a refused ac
 visible object answers 403.
 """
 
+import io
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -16,6 +18,7 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from chains.models import ChainLeaderAppointment, TargetCompany, WorkCampMembership
+from core.imports.services import import_upload
 from partners.models import Notification, Recognition, RequestDeadlineRule, VisitCadenceRule
 from partners.services import (
     change_request_create,
@@ -77,6 +80,8 @@ MATRIX = {
         "DELETE": roles((204, 204), staff=NONE, chain_leader=NONE, auditor=NONE),
     },
     "partner-restore": {"POST": roles(FULL, staff=NONE, chain_leader=NONE, auditor=NONE)},
+    "partner-duplicates": {"GET": roles(200, chain_leader=403, auditor=403)},
+    "search-list": {"GET": every(200), "POST": every(405)},
     "contact-list": {"GET": every(200), "POST": roles(201, auditor=403)},
     "contact-detail": {
         "GET": roles(FULL, chain_leader=SCOPED),
@@ -164,6 +169,32 @@ MATRIX.update(
     }
 )
 
+# Excel exports: whoever reads a list exports it, within the same scope.
+MATRIX.update(
+    {
+        "partner-export": {"GET": every(200)},
+        "project-export": {"GET": roles(200, chain_leader=403)},
+        "appointment-export": {"GET": every(200)},
+        "interaction-export": {"GET": roles(200, chain_leader=403)},
+        "follow-up-export": {"GET": roles(200, chain_leader=403)},
+        "request-export": {"GET": every(200)},
+    }
+)
+
+# Imports: staff and managers import, a staff member sees its own batches, auditors read them.
+MATRIX.update(
+    {
+        "import-list": {
+            "GET": roles(200, chain_leader=403),
+            "POST": roles(201, chain_leader=403, auditor=403),
+        },
+        "import-detail": {"GET": roles(FULL, staff=SCOPED, chain_leader=NONE)},
+        "import-confirm": {"POST": roles(FULL, staff=SCOPED, chain_leader=NONE, auditor=NONE)},
+        "import-rejected": {"GET": roles(FULL, staff=SCOPED, chain_leader=NONE)},
+        "import-template": {"GET": roles(200, chain_leader=403)},
+    }
+)
+
 # Reference data and the roster: managers change them, everybody else reads (a chain-leader
 # unit its own chains only, or nothing for internal lists).
 REFERENCE = {
@@ -240,6 +271,9 @@ class World:
     def user(self, role):
         return self.users[role]
 
+    def other_importer(self):
+        return UserFactory(roles=[STAFF])
+
     def next_code(self) -> str:
         self.serial += 1
         return sample_code(self.serial)
@@ -280,6 +314,13 @@ def make(world: World, name: str, role, own: bool):
     if name == "token":
         owner = world.user(role) if own else UserFactory()
         return AuthToken.objects.create(user=owner)[0]
+    if name == "import":
+        can_import = role in (ADMIN, MANAGER, STAFF)  # others' "own" batch is someone else's
+        uploader = world.user(role) if own and can_import else world.other_importer()
+        upload = _import_upload(world)
+        return import_upload(
+            kind="partners", file_name="p.csv", content=upload["file"].read(), actor=uploader
+        )
     if name == "industry":
         return IndustryFactory()
     if name == "tag":
@@ -367,6 +408,14 @@ ENGAGEMENT_BUILDERS = {
 }
 
 
+def _import_upload(world: World) -> dict:
+    header = "企业名称,统一社会信用代码,企业类型,加入日期"
+    text = f"{header}\n导入企业,{world.next_code()},private,2024-03-29"
+    file = io.BytesIO(text.encode())
+    file.name = "partners.csv"
+    return {"kind": "partners", "file": file}
+
+
 def _free_rule(model, field, value, payload):
     model.objects.filter(**{field: value}).delete()
     return payload
@@ -441,6 +490,7 @@ def create_payload(world: World, name: str, role) -> dict:
         "stage-change": dict,
         "change-request": dict,
         "audit": dict,
+        "search": dict,
         "notification": dict,
     }
     return bodies[name]()
@@ -476,22 +526,35 @@ def request(world: World, route: str, method: str, role, own: bool | None):
     client.force_authenticate(world.user(role))
     if kind == "list":
         url = f"/api/v1/{COLLECTIONS[name]}/"
-        params = {"model": "partners.partner"} if name == "audit" and method == "GET" else None
+        params = LIST_PARAMETERS.get(name) if method == "GET" else None
         if method == "GET":
             return client.get(url, params)
+        if name == "import":
+            return client.post(url, _import_upload(world), format="multipart")
         return client.post(url, create_payload(world, name, role), format="json")
     if route in COLLECTION_ACTIONS:
         return getattr(client, method.lower())(COLLECTION_ACTIONS[route])
     return detail_request(world, client, route, method, role, own)
 
 
+LIST_PARAMETERS = {"audit": {"model": "partners.partner"}, "search": {"q": "伙伴"}}
+
 COLLECTION_ACTIONS = {
+    "import-template": "/api/v1/imports/templates/partners/",
+    "partner-duplicates": "/api/v1/partners/duplicates/?name=新伙伴",
     "notification-unread-count": "/api/v1/notifications/unread-count/",
     "notification-read-all": "/api/v1/notifications/read-all/",
+    "partner-export": "/api/v1/partners/export/",
+    "project-export": "/api/v1/projects/export/",
+    "appointment-export": "/api/v1/appointments/export/",
+    "interaction-export": "/api/v1/interactions/export/",
+    "follow-up-export": "/api/v1/follow-ups/export/",
+    "request-export": "/api/v1/requests/export/",
 }
 
 
 COLLECTIONS = {
+    "import": "imports",
     "notification": "notifications",
     "interaction": "interactions",
     "follow-up": "follow-ups",
@@ -515,10 +578,13 @@ COLLECTIONS = {
     "change-request": "change-requests",
     "token": "tokens",
     "audit": "audit",
+    "search": "search",
 }
 
 
 ACTION_SUFFIXES = (
+    "-confirm",
+    "-rejected",
     "-unread-count",
     "-read-all",
     "-read",
@@ -570,6 +636,10 @@ def detail_request(world, client, route, method, role, own):
         return client.post(f"{base}advance/", {"to_stage": "negotiating"}, format="json")
     if action == "read":
         return client.post(f"{base}read/")
+    if action == "confirm":
+        return client.post(f"{base}confirm/")
+    if action == "rejected":
+        return client.get(f"{base}rejected/")
     if action in ENGAGEMENT_ACTIONS:
         return client.post(f"{base}{action}/", ENGAGEMENT_ACTIONS[action], format="json")
     if action in {"approve", "reject"}:

@@ -106,6 +106,8 @@ def create_partner(demo: DemoSet, index: int, plan: PartnerPlan) -> Partner:
     generated = is_sample(plan.name)
     partner = partner_services.partner_create(
         actor=None,
+        # The numbered sample names are alike on purpose: no duplicate warning.
+        confirm_duplicate=True,
         uscc=sample_uscc(plan.serial),
         name=plan.name,
         short_name=plan.short_name,

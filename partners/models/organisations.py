@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_history
 from core.models import ArchivableModel, VersionedModel
+from core.searchable import SearchableModel
 from partners.uscc import FORMAT_REGEX
 from partners.validators import validate_phone
 
@@ -96,9 +97,10 @@ class PartnerStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Partner(VersionedModel, ArchivableModel):
+class Partner(SearchableModel, VersionedModel, ArchivableModel):
     OrganisationType = OrganisationType
     Status = PartnerStatus
+    search_key_sources = ("name", "short_name")
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=128, db_index=True)
@@ -188,7 +190,8 @@ class Partner(VersionedModel, ArchivableModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = audit_history(
-        m2m_fields=["industries", "segments", "tags"], excluded_fields=["last_contacted_at"]
+        m2m_fields=["industries", "segments", "tags"],
+        excluded_fields=["last_contacted_at", "search_key"],
     )
 
     class Meta:
@@ -230,7 +233,7 @@ class Partner(VersionedModel, ArchivableModel):
         return self.name
 
 
-class ContactPerson(VersionedModel):
+class ContactPerson(SearchableModel, VersionedModel):
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="contacts"
     )
@@ -240,7 +243,7 @@ class ContactPerson(VersionedModel):
     email = models.EmailField(_("email"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
-    history = audit_history()
+    history = audit_history(excluded_fields=["search_key"])
 
     class Meta:
         verbose_name = _("contact person")

@@ -14,6 +14,7 @@ from partners.services.engagement import (
 from partners.services.organisations import (
     KEY_FIELDS,
     SELF_SERVICE_FIELDS,
+    PossibleDuplicatePartner,
     UsccCheck,
     change_request_approve,
     change_request_create,
@@ -30,6 +31,7 @@ from partners.services.organisations import (
 __all__ = [
     "KEY_FIELDS",
     "SELF_SERVICE_FIELDS",
+    "PossibleDuplicatePartner",
     "UsccCheck",
     "change_request_approve",
     "change_request_create",

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import can_override_uscc_check, is_staff_member
 from chains.models import Industry
@@ -14,6 +15,7 @@ from core.audit import save_with_relations
 from core.errors import Conflict, PermissionDenied
 from core.services import lock_version
 from partners import selectors
+from partners.duplicates import DuplicateCandidate, partner_duplicate_candidates
 from partners.models import ContactPerson, Partner, PartnerChangeRequest
 from partners.uscc import check_digit_error, normalize_uscc, validate_uscc_format
 
@@ -87,6 +89,21 @@ def partner_apply_uscc_check(partner: Partner, check: UsccCheck, *, actor) -> No
         partner.uscc_check_overridden_at = None
 
 
+class PossibleDuplicatePartner(Conflict):
+    """Raised instead of creating a partner whose name is very like an existing one's; the
+    answer lists the candidates, and the same request with ``confirm_duplicate`` creates it."""
+
+    default_code = "possible_duplicate"
+    default_message = gettext_lazy(
+        "Partners with a very similar name already exist. Check them; to record this one all "
+        "the same, send it again with confirm_duplicate set to true."
+    )
+
+    def __init__(self, candidates: list[DuplicateCandidate]):
+        self.candidates = candidates
+        super().__init__(extra={"candidates": [candidate.as_dict() for candidate in candidates]})
+
+
 def _save_checked(partner: Partner, relations: dict) -> Partner:
     partner.full_clean(validate_unique=False)
     try:
@@ -105,13 +122,26 @@ def _split_relations(fields: dict) -> tuple[dict, dict]:
 
 
 @transaction.atomic
-def partner_create(*, actor, uscc: str, override_check_digit: bool = False, **fields) -> Partner:
+def partner_create(
+    *,
+    actor,
+    uscc: str,
+    override_check_digit: bool = False,
+    confirm_duplicate: bool = False,
+    **fields,
+) -> Partner:
     """A partner a staff member records is stewarded by that staff member unless it says
-    otherwise, so that it can go on editing it."""
+    otherwise, so that it can go on editing it. A code already taken is refused outright; a
+    name very like an existing partner's raises ``PossibleDuplicatePartner`` unless
+    ``confirm_duplicate`` says the caller has seen the candidates."""
     if fields.get("steward") is None and actor is not None and is_staff_member(actor):
         fields["steward"] = actor
     fields, relations = _split_relations(fields)
     check = partner_check_uscc(uscc=uscc, actor=actor, override_check_digit=override_check_digit)
+    if not confirm_duplicate:
+        candidates = partner_duplicate_candidates(name=fields.get("name", ""), uscc=check.code)
+        if candidates:
+            raise PossibleDuplicatePartner(candidates)
     partner = Partner(**fields)
     partner_apply_uscc_check(partner, check, actor=actor)
     return _save_checked(partner, relations)

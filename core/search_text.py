@@ -1,0 +1,125 @@
+"""Search keys: every name the search box finds is stored a second time, reduced to what a
+person may type for it. Pure functions, no database.
+
+A key holds, for each name of a record (a partner's name and short name, a contact's name …),
+three forms separated by spaces, with a space at either end::
+
+    " 交控科技 jiaokongkeji jkkj "
+
+- the name itself, normalised like a query (full-width to half-width, lower case, no spaces);
+- its full pinyin without tones or separators ("jiaokongkeji"), Latin letters and digits kept
+  ("京东方BOE" → "jingdongfangboe");
+- its pinyin initials ("jkkj"; "京东方BOE" → "jdfboe").
+
+A query is normalised the same way and has no spaces, so it never matches across two forms;
+``" " + query`` matches where a form starts and ``" " + query + " "`` a whole form. Those
+three patterns are plain ``LIKE`` substrings: the same answer on SQLite and PostgreSQL, and on
+PostgreSQL a trigram index serves them.
+
+A trigram index cannot serve a two-character substring ("通号", the commonest Chinese query),
+so the key also lists every two-character piece of the names that holds a Chinese (non-ASCII)
+character, each as a word marked with a tab: ``"\t交控 \t控科 \t科技 "``. Such a query
+looks for ``"\t通号 "``, which PostgreSQL's trigram index serves and which is found exactly
+where ``"通号"`` is; queries never hold a tab, so no other pattern matches these words.
+
+Polyphonic characters take the reading pypinyin's phrase dictionary gives them in context
+(重庆 chongqing, 银行 yinhang, 长城 changcheng). Only a leading character that is a common
+surname with a reading of its own (单 shan, 曾 zeng …) also gets that reading, so that
+contact persons are found by the way their names are said; expanding every reading of every
+character would multiply the forms and the false matches.
+"""
+
+import re
+import unicodedata
+
+from pypinyin import Style, lazy_pinyin
+
+MAX_QUERY_LENGTH = 100
+
+PAIR_MARK = "\t"  # white space: stripped from every query, so no query reaches a pair word
+_WHITE_SPACE = re.compile(r"\s+")
+_NOT_LATIN_OR_DIGIT = re.compile(r"[^a-z0-9]")
+
+# Surnames whose reading differs from the character's everyday reading.
+SURNAME_READINGS = {
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "仇": "qiu",
+    "区": "ou",
+    "查": "zha",
+    "朴": "piao",
+    "盖": "ge",
+    "覃": "qin",
+    "缪": "miao",
+    "乐": "yue",
+    "尉": "yu",
+    "秘": "bi",
+    "繁": "po",
+}
+
+
+def normalise(text: str | None) -> str:
+    """Full-width letters, digits and brackets to half-width (NFKC), lower case, without any
+    white space: what a name and a query are both reduced to before they are compared."""
+    return _WHITE_SPACE.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def _latin(parts: list[str]) -> str:
+    """Join pinyin syllables and the Latin or digit runs between them, dropping punctuation."""
+    return _NOT_LATIN_OR_DIGIT.sub("", "".join(parts))
+
+
+def _initials(text: str, syllables: list[str]) -> list[str]:
+    """The initials from one conversion (a second one, in FIRST_LETTER style, would double the
+    cost): pypinyin returns a Han character's syllable, or a run of other characters as it is,
+    which is what the text continues with at that point."""
+    initials, position = [], 0
+    for item in syllables:
+        if text.startswith(item, position):
+            initials.append(item)
+            position += len(item)
+        else:
+            initials.append(item[0])
+            position += 1
+    return initials
+
+
+def name_forms(name: str | None) -> list[str]:
+    """The forms a name is found by: itself, its full pinyin, its initials (and those of a
+    surname's own reading), without repeats; empty for an empty name."""
+    text = normalise(name)
+    if not text:
+        return []
+    syllables = lazy_pinyin(text, style=Style.NORMAL)
+    initials = _initials(text, syllables)
+    forms = [text, _latin(syllables), _latin(initials)]
+    surname = SURNAME_READINGS.get(text[0])
+    if surname is not None and syllables[0] != surname:
+        forms += [_latin([surname, *syllables[1:]]), _latin([surname[0], *initials[1:]])]
+    return list(dict.fromkeys(form for form in forms if form))
+
+
+def _pairs(text: str) -> list[str]:
+    """The two-character pieces of a normalised name that hold a non-ASCII character."""
+    return [text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isascii()]
+
+
+def search_key_for(*names: str | None) -> str:
+    """The stored search key of a record with these names (e.g. a partner's name and short
+    name). Models keep it current on save; code that writes with ``bulk_create`` or
+    ``bulk_update`` sets it with this function (see ``core.searchable``)."""
+    forms = list(dict.fromkeys(form for name in names for form in name_forms(name)))
+    if not forms:
+        return ""
+    pairs = dict.fromkeys(pair for name in names for pair in _pairs(normalise(name)))
+    return "".join(f" {word}" for word in (*forms, *(PAIR_MARK + pair for pair in pairs))) + " "
+
+
+def substring_pattern(query: str) -> str:
+    """What a key must contain for the normalised query to be inside one of its names'
+    forms: a two-character query with a Chinese character as its marked word, so that the
+    trigram index serves it; any other query as it is."""
+    if len(query) == 2 and not query.isascii():
+        return f"{PAIR_MARK}{query} "
+    return query

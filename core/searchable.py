@@ -1,0 +1,118 @@
+"""Records the search box finds: the stored search key (see ``core.search_text``), how a query
+is matched and ranked against it, and the PostgreSQL-only trigram index that keeps that fast.
+
+Every model that mixes in ``SearchableModel`` recomputes its key in ``save()``, the one place
+that the services, the generic viewsets, the admin, the demo loader and the factories all go
+through. ``bulk_create``, ``bulk_update`` and ``QuerySet.update()`` bypass ``save()``: code
+that writes names that way calls ``fill_search_keys(instances)`` before ``bulk_create`` /
+``bulk_update`` (and lists ``"search_key"`` among the updated fields), or
+``rebuild_search_keys(queryset, sources)`` after an ``update()``.
+"""
+
+from django.db import migrations, models
+from django.db.models import Case, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from core.search_text import search_key_for, substring_pattern
+
+
+class Match(models.IntegerChoices):
+    """How well a row matches a query, best first."""
+
+    EXACT = 0, "exact"  # a whole name, its full pinyin or its initials (or a whole code)
+    PREFIX = 1, "prefix"  # the start of one of those (or of a code)
+    CONTAINS = 2, "contains"  # anywhere inside one of those
+
+
+class SearchableModel(models.Model):
+    """Mixed in before the other bases; ``search_key_sources`` names the fields whose text the
+    key is built from, in order."""
+
+    search_key_sources: tuple[str, ...] = ("name",)
+
+    search_key = models.TextField(_("search key"), blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(self.search_key_sources):
+            self.search_key = self.compute_search_key()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
+    def compute_search_key(self) -> str:
+        return search_key_for(*(getattr(self, name) for name in self.search_key_sources))
+
+
+def fill_search_keys(instances) -> None:
+    """Set the key of instances about to be written with ``bulk_create`` / ``bulk_update``."""
+    for instance in instances:
+        instance.search_key = instance.compute_search_key()
+
+
+def rebuild_search_keys(queryset, sources: tuple[str, ...], *, batch_size: int = 1000) -> int:
+    """Recompute the stored keys of the rows of ``queryset`` from the ``sources`` fields and
+    write those that changed; returns how many. Works on a migration's historical models too."""
+    changed = []
+    rows = queryset.only("pk", "search_key", *sources).order_by("pk").iterator(chunk_size=2000)
+    for row in rows:
+        key = search_key_for(*(getattr(row, name) for name in sources))
+        if key != row.search_key:
+            row.search_key = key
+            changed.append(row)
+    queryset.bulk_update(changed, ["search_key"], batch_size=batch_size)
+    return len(changed)
+
+
+def key_contains(text: str) -> Q:
+    """Rows whose key contains the text. ``contains`` is a case-sensitive ``LIKE`` on
+    PostgreSQL (the trigram index serves it) and SQLite's ``LIKE``; keys and normalised
+    queries are both lower case, so the two give the same rows."""
+    return Q(search_key__contains=text)
+
+
+def key_matches(query: str) -> Q:
+    """Rows with the normalised query anywhere in one of their names' forms."""
+    return key_contains(substring_pattern(query))
+
+
+def match_rank(query: str, *, exact: Q | None = None, prefix: Q | None = None) -> Case:
+    """The ``Match`` of a row already known to match: a whole form, the start of a form, or
+    anywhere. ``exact`` and ``prefix`` add a model's own conditions (a partner's code)."""
+    whole = key_contains(f" {query} ") | (exact or Q())
+    start = key_contains(f" {query}") | (prefix or Q())
+    return Case(
+        When(whole, then=Value(Match.EXACT)),
+        When(start, then=Value(Match.PREFIX)),
+        default=Value(Match.CONTAINS),
+        output_field=models.IntegerField(),
+    )
+
+
+class PostgreSQLOnlySQL(migrations.RunSQL):
+    """RunSQL that runs on PostgreSQL and does nothing elsewhere: the embedded SQLite database
+    of ``make run`` has no trigram indexes and searches by scanning, with the same results."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def trigram_index(table: str, column: str = "search_key") -> PostgreSQLOnlySQL:
+    """A GIN trigram index on ``table.column`` (and the pg_trgm extension it needs; a trusted
+    extension since PostgreSQL 13, so the database owner may create it)."""
+    name = f"{table}_{column}_trgm"
+    return PostgreSQLOnlySQL(
+        sql=[
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} gin_trgm_ops)",
+        ],
+        reverse_sql=[f"DROP INDEX IF EXISTS {name}"],
+    )

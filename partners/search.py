@@ -1,0 +1,139 @@
+"""The search box: one query over partners, contact persons, projects and industry chains,
+within what the user may see, best match first. One SQL query per group.
+
+Every group matches the query against its stored search key (names, full pinyin, initials;
+see ``core.search_text``) with portable lookups only (``LIKE`` substrings, ``Case``/``When``,
+``Length``), so the embedded SQLite database gives the same rows in the same order as
+PostgreSQL, where trigram indexes serve them. Order within a group: exact, then prefix, then
+anywhere (``core.searchable.Match``), then the shorter name, then the id.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
+
+from accounts.roles import can_read_all
+from chains.selectors import chain_list
+from core.search_text import normalise
+from core.searchable import Match, key_matches, match_rank
+from partners.selectors import contact_list, partner_list
+from partners.uscc import ALPHABET
+from projects.selectors import project_list
+
+GROUPS = ("partners", "contacts", "projects", "chains")
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: ``kind`` is the resource (partner, contact, project, chain), ``secondary``
+    a short text telling it apart from others of the same name."""
+
+    kind: str
+    id: int
+    name: str
+    secondary: str
+    match: str
+
+
+@dataclass(frozen=True)
+class Group:
+    hits: list[Hit]
+    more: bool  # more rows matched than the limit returned
+
+
+def looks_like_code(query: str) -> bool:
+    """A query that may be the start of a unified social credit code: two or more characters
+    of the code's alphabet, a digit among them (so that "jkkj" stays a pinyin query)."""
+    code = query.upper()
+    return (
+        2 <= len(code) <= 18
+        and all(char in ALPHABET for char in code)
+        and any(char.isdigit() for char in code)
+    )
+
+
+def _ranked(queryset: QuerySet, condition: Q, rank, limit: int, *fields: str) -> Group:
+    """The first ``limit`` matching rows, best first, and whether there are more."""
+    rows = list(
+        queryset.select_related(None)
+        .prefetch_related(None)
+        .filter(condition)
+        .annotate(match=rank, name_length=Length("name"))
+        .order_by("match", "name_length", "pk")
+        .values("pk", "name", "match", "name_length", *fields)[: limit + 1]
+    )
+    return Group(hits=rows[:limit], more=len(rows) > limit)
+
+
+def _hits(kind: str, group: Group, secondary) -> Group:
+    hits = [
+        Hit(kind, row["pk"], row["name"], secondary(row), Match(row["match"]).label)
+        for row in group.hits
+    ]
+    return Group(hits=hits, more=group.more)
+
+
+def _joined(*parts: str) -> str:
+    return " · ".join(part for part in parts if part)
+
+
+def search_partners(user, query: str, limit: int) -> Group:
+    """Names, short names, their pinyin and initials; the code's start too for those who read
+    full records. A chain-leader unit searches the directory: names only, and no code shown."""
+    condition, exact, prefix = key_matches(query), None, None
+    full_records = can_read_all(user)
+    if full_records and looks_like_code(query):
+        code = query.upper()
+        exact, prefix = Q(uscc=code), Q(uscc__startswith=code)
+        condition |= prefix
+    rank = match_rank(query, exact=exact, prefix=prefix)
+    group = _ranked(partner_list(user), condition, rank, limit, "short_name", "uscc")
+    if full_records:
+        return _hits("partner", group, lambda row: _joined(row["short_name"], row["uscc"]))
+    return _hits("partner", group, lambda row: row["short_name"])
+
+
+def search_contacts(user, query: str, limit: int) -> Group:
+    """Contact persons by name, with their organisation and title (no phone numbers)."""
+    group = _ranked(
+        contact_list(user),
+        key_matches(query),
+        match_rank(query),
+        limit,
+        "partner__name",
+        "title",
+    )
+    return _hits("contact", group, lambda row: _joined(row["partner__name"], row["title"]))
+
+
+def search_projects(user, query: str, limit: int) -> Group:
+    """Projects by name, or by the start of their code."""
+    code = Q(code__istartswith=query)
+    rank = match_rank(query, exact=Q(code__iexact=query), prefix=code)
+    group = _ranked(project_list(user), key_matches(query) | code, rank, limit, "code")
+    return _hits("project", group, lambda row: row["code"])
+
+
+def search_chains(user, query: str, limit: int) -> Group:
+    group = _ranked(
+        chain_list(user), key_matches(query), match_rank(query), limit, "industry__name"
+    )
+    return _hits("chain", group, lambda row: row["industry__name"])
+
+
+SEARCHES = {
+    "partners": search_partners,
+    "contacts": search_contacts,
+    "projects": search_projects,
+    "chains": search_chains,
+}
+
+
+def search(user, query: str, *, limit: int = DEFAULT_LIMIT) -> dict[str, Group]:
+    """Every group for the query (as typed; it is normalised here). A group the user may not
+    list comes back empty without touching the database."""
+    normalised = normalise(query)
+    return {name: SEARCHES[name](user, normalised, limit) for name in GROUPS}

@@ -1,0 +1,349 @@
+"""The search box, ``GET /api/v1/search/?q=``: Chinese substrings, full pinyin, pinyin
+initials, short names and code prefixes, grouped by type, best match first, within what the
+user may see, in a constant number of queries.
+
+The suite runs on PostgreSQL; the search uses only portable lookups (``LIKE`` substrings of
+lower-case keys, ``Case``/``When``, ``Length``), which is what makes the embedded SQLite
+database give the same rows in the same order. This module also passes when pointed at SQLite
+(``DATABASE_URL=sqlite:///…``)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+from chains.models import ChainLeaderAppointment, IndustryChain
+from core.search_text import name_forms, normalise, search_key_for, substring_pattern
+from core.searchable import fill_search_keys, rebuild_search_keys
+from partners.models import Partner
+from partners.services import partner_update
+from partners.uscc import with_check_character
+from tests.factories import (
+    ChainFactory,
+    ContactFactory,
+    IndustryFactory,
+    PartnerFactory,
+    ProjectFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/search/"
+JIAOKONG_CODE = with_check_character("91110108MA00JKKJ0")
+
+
+def names(response, group: str = "partners") -> list[str]:
+    assert response.status_code == 200, response.content[:300]
+    return [hit["name"] for hit in response.json()[group]]
+
+
+@pytest.fixture
+def jiaokong(db):
+    return PartnerFactory(name="交控科技股份有限公司", short_name="交控科技", uscc=JIAOKONG_CODE)
+
+
+@pytest.fixture
+def crsc(db):
+    return PartnerFactory(name="中国铁路通信信号股份有限公司", short_name="中国通号")
+
+
+# The search key ---------------------------------------------------------------------------
+
+
+def test_a_key_holds_the_forms_of_each_name_then_its_chinese_two_character_pieces():
+    assert search_key_for("交控科技") == " 交控科技 jiaokongkeji jkkj \t交控 \t控科 \t科技 "
+    assert search_key_for("北京交控科技有限公司", "交控科技").split()[:6] == [
+        "北京交控科技有限公司",
+        "beijingjiaokongkejiyouxiangongsi",
+        "bjjkkjyxgs",
+        "交控科技",
+        "jiaokongkeji",
+        "jkkj",
+    ]
+    assert search_key_for("京东方BOE").split()[3:] == ["京东", "东方", "方b"]
+
+
+def test_a_two_character_chinese_query_looks_for_its_marked_piece():
+    assert substring_pattern("通号") == "\t通号 "
+    assert substring_pattern("方b") == "\t方b "
+    assert [substring_pattern(query) for query in ("jk", "通", "交控科")] == ["jk", "通", "交控科"]
+
+
+def test_latin_letters_digits_and_full_width_forms_are_kept_in_every_form():
+    assert name_forms("京东方ＢＯＥ 5G科技") == [
+        "京东方boe5g科技",
+        "jingdongfangboe5gkeji",
+        "jdfboe5gkj",
+    ]
+    assert name_forms("绿色（北京）科技") == ["绿色(北京)科技", "lvsebeijingkeji", "lsbjkj"]
+
+
+def test_polyphonic_characters_take_their_reading_in_context_and_surnames_their_own():
+    assert name_forms("重庆银行")[1:] == ["chongqingyinhang", "cqyh"]
+    assert name_forms("单伟") == ["单伟", "danwei", "dw", "shanwei", "sw"]
+
+
+def test_an_empty_name_has_an_empty_key_and_a_query_is_normalised_like_a_name():
+    assert search_key_for("", None) == ""
+    assert normalise(" Jiao Kong\u3000") == "jiaokong"
+
+
+# Matching ---------------------------------------------------------------------------------
+
+
+def test_chinese_substring_of_a_short_name_finds_the_partner(api, crsc, jiaokong):
+    assert names(api.get(URL, {"q": "通号"})) == ["中国铁路通信信号股份有限公司"]
+
+
+@pytest.mark.parametrize("query", ["jkkj", "jiaokong", "JiaoKong", "jiao kong", "交控", "kongke"])
+def test_pinyin_initials_full_pinyin_and_chinese_find_the_partner(api, jiaokong, crsc, query):
+    assert names(api.get(URL, {"q": query})) == ["交控科技股份有限公司"]
+
+
+def test_initials_of_a_short_name_find_the_partner(api, crsc, jiaokong):
+    assert names(api.get(URL, {"q": "zgth"})) == ["中国铁路通信信号股份有限公司"]
+
+
+def test_a_code_prefix_finds_the_partner_and_shows_its_code(api, jiaokong, crsc):
+    response = api.get(URL, {"q": JIAOKONG_CODE[:10].lower()})
+    assert names(response) == ["交控科技股份有限公司"]
+    hit = response.json()["partners"][0]
+    assert hit["secondary"] == f"交控科技 · {JIAOKONG_CODE}"
+    assert hit["match"] == "prefix"
+    assert response.json()["partners"][0]["url"].endswith(f"/api/v1/partners/{jiaokong.pk}/")
+    assert api.get(URL, {"q": JIAOKONG_CODE}).json()["partners"][0]["match"] == "exact"
+
+
+def test_a_code_never_matches_the_middle_of_another_code(api, jiaokong):
+    assert names(api.get(URL, {"q": JIAOKONG_CODE[4:12]})) == []
+
+
+def test_archived_partners_stay_out_of_the_search_as_out_of_the_list(api, jiaokong):
+    Partner.objects.filter(pk=jiaokong.pk).update(archived_at=jiaokong.created_at)
+    assert names(api.get(URL, {"q": "jkkj"})) == []
+
+
+@pytest.mark.parametrize("query", ["交控科技", "jkkj"])
+def test_best_match_first_exact_then_prefix_then_anywhere_shorter_names_first(api, query):
+    anywhere = PartnerFactory(name="北京交控科技有限公司", short_name="")
+    longer = PartnerFactory(name="交控科技股份有限公司", short_name="")
+    exact = PartnerFactory(name="交控科技", short_name="")
+    shorter = PartnerFactory(name="交控科技研究院", short_name="")
+    response = api.get(URL, {"q": query})
+    assert names(response) == [exact.name, shorter.name, longer.name, anywhere.name]
+    assert [hit["match"] for hit in response.json()["partners"]] == [
+        "exact",
+        "prefix",
+        "prefix",
+        "contains",
+    ]
+
+
+def test_a_two_character_query_inside_a_name_is_never_an_exact_match(api):
+    PartnerFactory(name="交控科技", short_name="")
+    response = api.get(URL, {"q": "控科"})
+    assert [hit["match"] for hit in response.json()["partners"]] == ["contains"]
+    assert names(api.get(URL, {"q": "方B"})) == []
+    PartnerFactory(name="京东方BOE", short_name="")
+    assert names(api.get(URL, {"q": "方B"})) == ["京东方BOE"]
+
+
+def test_equal_matches_of_equal_length_come_in_id_order(api):
+    first = PartnerFactory(name="交控甲有限公司", short_name="")
+    second = PartnerFactory(name="交控乙有限公司", short_name="")
+    assert names(api.get(URL, {"q": "jk"})) == [first.name, second.name]
+
+
+def test_results_are_grouped_by_type_with_their_detail_url(api, jiaokong):
+    contact = ContactFactory(partner=jiaokong, name="焦孔", title="总经理")
+    project = ProjectFactory(name="交控科技产业园", code="FT-2024-007")
+    chain = ChainFactory(name="交控产业链", industry=IndustryFactory(name="轨道交通"))
+    body = api.get(URL, {"q": "jiaokong"}).json()
+    assert set(body) == {"query", "partners", "contacts", "projects", "chains", "more"}
+    assert body["query"] == "jiaokong"
+    expected = {
+        "partners": ("partner", jiaokong.pk, "partners", f"交控科技 · {JIAOKONG_CODE}"),
+        "contacts": ("contact", contact.pk, "contacts", "交控科技股份有限公司 · 总经理"),
+        "projects": ("project", project.pk, "projects", "FT-2024-007"),
+        "chains": ("chain", chain.pk, "chains", "轨道交通"),
+    }
+    for group, (kind, pk, prefix, secondary) in expected.items():
+        [hit] = body[group]
+        assert (hit["type"], hit["id"], hit["secondary"]) == (kind, pk, secondary), group
+        assert hit["url"] == f"http://testserver/api/v1/{prefix}/{pk}/"
+    assert body["more"] == dict.fromkeys(("partners", "contacts", "projects", "chains"), False)
+
+
+def test_a_project_code_prefix_finds_the_project(api):
+    ProjectFactory(name="丽泽金融商务区项目", code="FT-2024-031")
+    assert names(api.get(URL, {"q": "ft-2024-03"}), "projects") == ["丽泽金融商务区项目"]
+
+
+def test_each_group_is_limited_and_says_when_there_is_more(api):
+    for number in range(12):
+        PartnerFactory(name=f"交控示例{number:02d}有限公司", short_name="")
+    body = api.get(URL, {"q": "jk"}).json()
+    assert len(body["partners"]) == 10
+    assert body["more"]["partners"] is True
+    body = api.get(URL, {"q": "jk", "limit": 12}).json()
+    assert len(body["partners"]) == 12
+    assert body["more"]["partners"] is False
+
+
+# Who sees what ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def leader_world(jiaokong, crsc):
+    ContactFactory(partner=crsc, name="焦孔明")
+    own_contact = ContactFactory(partner=jiaokong, name="焦孔")
+    own_chain = ChainFactory(name="交控轨道交通产业链")
+    ChainLeaderAppointment.objects.create(partner=jiaokong, chain=own_chain, year=2024)
+    ChainFactory(name="交控其他产业链")
+    ProjectFactory(name="交控科技产业园")
+    leader = UserFactory(roles=[Role.CHAIN_LEADER], partner=jiaokong, is_staff=False)
+    client = APIClient()
+    client.force_authenticate(leader)
+    return {"client": client, "own_contact": own_contact, "own_chain": own_chain}
+
+
+def test_a_chain_leader_finds_its_own_contacts_and_chains_never_others_nor_projects(leader_world):
+    body = leader_world["client"].get(URL, {"q": "jiaokong"}).json()
+    assert [hit["id"] for hit in body["contacts"]] == [leader_world["own_contact"].pk]
+    assert [hit["id"] for hit in body["chains"]] == [leader_world["own_chain"].pk]
+    assert body["projects"] == []
+
+
+def test_a_chain_leader_searches_the_directory_without_codes(leader_world, crsc):
+    client = leader_world["client"]
+    body = client.get(URL, {"q": "通号"}).json()
+    assert [(hit["id"], hit["secondary"]) for hit in body["partners"]] == [(crsc.pk, "中国通号")]
+    assert names(client.get(URL, {"q": crsc.uscc[:10]})) == []
+
+
+def test_a_staff_member_sees_every_group(staff_user, jiaokong):
+    ContactFactory(partner=PartnerFactory(), name="焦孔")
+    ProjectFactory(name="交控科技产业园")
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    body = client.get(URL, {"q": "jiaokong"}).json()
+    assert [len(body[group]) for group in ("partners", "contacts", "projects")] == [1, 1, 1]
+
+
+def test_anonymous_callers_get_401(db):
+    assert APIClient().get(URL, {"q": "jkkj"}).status_code == 401
+
+
+# Bad input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({}, "required"),
+        ({"q": ""}, "blank"),
+        ({"q": "  \u3000 "}, "blank"),
+        ({"q": "交" * 101}, "max_length"),
+        ({"q": "jkkj", "limit": 0}, "min_value"),
+        ({"q": "jkkj", "limit": 51}, "max_value"),
+    ],
+)
+def test_a_missing_empty_or_too_long_query_or_a_bad_limit_answers_400(api, params, code):
+    response = api.get(URL, params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "validation_error"
+    [field] = body["fields"]
+    assert body["fields"][field][0]["code"] == code
+
+
+def test_a_query_of_100_characters_and_one_of_wildcards_are_answered(api, jiaokong):
+    assert names(api.get(URL, {"q": "交" * 100})) == []
+    assert names(api.get(URL, {"q": "%_"})) == []
+
+
+def test_search_does_not_answer_post(api):
+    assert api.post(URL, {"q": "jkkj"}, format="json").status_code == 405
+
+
+# Query count and upkeep -------------------------------------------------------------------
+
+
+def count_queries(client, params) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    return len(context.captured_queries), response.json()
+
+
+def test_one_query_per_group_for_5_or_50_matching_partners(manager):
+    client = APIClient()
+    client.force_login(manager)
+    params = {"q": "交控", "limit": 50}
+
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            partner = PartnerFactory(name=f"交控示例{number:02d}有限公司", short_name="")
+            ContactFactory(partner=partner, name=f"交控联系人{number:02d}")
+            ProjectFactory(name=f"交控项目{number:02d}")
+            ChainFactory(name=f"交控产业链{number:02d}")
+
+    add(5, 0)
+    few, body = count_queries(client, params)
+    assert len(body["partners"]) == 5
+    add(45, 5)
+    many, body = count_queries(client, params)
+    assert [len(body[group]) for group in ("partners", "contacts", "projects", "chains")] == [
+        50,
+        50,
+        50,
+        50,
+    ]
+    assert few == many
+
+
+def test_a_renamed_partner_is_found_by_its_new_name_only(api, jiaokong, manager):
+    partner_update(
+        partner=jiaokong, actor=manager, name="北京全路通信信号研究设计院", short_name=""
+    )
+    jiaokong.refresh_from_db()
+    assert "quanlutongxin" in jiaokong.search_key
+    assert names(api.get(URL, {"q": "qltx"})) == ["北京全路通信信号研究设计院"]
+    assert names(api.get(URL, {"q": "jkkj"})) == []
+
+
+def test_an_api_edit_of_a_short_name_updates_the_key(api, jiaokong):
+    response = api.patch(f"/api/v1/partners/{jiaokong.pk}/", {"short_name": "京交控"})
+    assert response.status_code == 200
+    assert names(api.get(URL, {"q": "jjk"})) == ["交控科技股份有限公司"]
+
+
+def test_a_save_of_other_fields_keeps_the_key_and_a_chain_keeps_its_own(jiaokong):
+    jiaokong.address = "丰台区"
+    jiaokong.save(update_fields=["address"])
+    jiaokong.refresh_from_db()
+    assert "jkkj" in jiaokong.search_key
+    chain = ChainFactory(name="轨道交通产业链")
+    assert IndustryChain.objects.get(pk=chain.pk).search_key.split()[2] == "gdjtcyl"
+
+
+def test_bulk_writes_fill_the_key_with_the_helpers(db):
+    partner = PartnerFactory.build(name="交控科技", short_name="")
+    fill_search_keys([partner])
+    assert partner.search_key == search_key_for("交控科技")
+    saved = PartnerFactory()
+    Partner.objects.filter(pk=saved.pk).update(name="交控科技")
+    assert rebuild_search_keys(Partner.objects.all(), ("name", "short_name")) == 1
+    assert "jkkj" in Partner.objects.get(pk=saved.pk).search_key
+
+
+def test_the_partner_list_q_filter_understands_pinyin_and_initials(api):
+    from tests.factories import PartnerFactory
+
+    wanted = PartnerFactory(name="交控科技股份有限公司")
+    PartnerFactory(name="北京示例商贸有限公司")
+    for query in ("jkkj", "jiaokong", "交控"):
+        rows = api.get("/api/v1/partners/", {"q": query}).json()["results"]
+        assert [row["id"] for row in rows] == [wanted.pk], query
