@@ -11,6 +11,7 @@ from core.imports.api import ImportBatchViewSet
 from partners import api as partners
 from partners import engagement_api as engagement
 from partners.notifications_api import NotificationViewSet
+from partners.reports import api as partner_reports
 from partners.search_api import SearchViewSet
 from projects import api as projects
 
@@ -42,6 +43,9 @@ router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("audit", AuditViewSet, basename="audit")
 router.register("search", SearchViewSet, basename="search")
 router.register("imports", ImportBatchViewSet, basename="import")
+router.register(
+    "reports/overview", partner_reports.OverviewReportViewSet, basename="report-overview"
+)
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -133,3 +133,6 @@ declare("partners.requestdeadlinerule", view=has_a_role, change=can_manage)
 declare("partners.visitcadencerule", view=has_a_role, change=can_manage)
 # The admin site shows this app to everyone who works in it (rules' module permission).
 rules.set_perm("partners", can_read_all)
+
+# Manager reports (partners/reports/): read by those who read every partner.
+rules.set_perm("partners.view_overview_report", can_read_all)

@@ -195,6 +195,14 @@ MATRIX.update(
     }
 )
 
+# Manager reports: read-only, each with its Excel export. Add a report's two routes here.
+REPORTS = {
+    "report-overview": roles(200, chain_leader=403),
+}
+for _report, _statuses in REPORTS.items():
+    MATRIX[f"{_report}-list"] = {"GET": _statuses}
+    MATRIX[f"{_report}-export"] = {"GET": _statuses}
+
 # Reference data and the roster: managers change them, everybody else reads (a chain-leader
 # unit its own chains only, or nothing for internal lists).
 REFERENCE = {
@@ -540,6 +548,7 @@ def request(world: World, route: str, method: str, role, own: bool | None):
 LIST_PARAMETERS = {"audit": {"model": "partners.partner"}, "search": {"q": "伙伴"}}
 
 COLLECTION_ACTIONS = {
+    "report-overview-export": "/api/v1/reports/overview/export/",
     "import-template": "/api/v1/imports/templates/partners/",
     "partner-duplicates": "/api/v1/partners/duplicates/?name=新伙伴",
     "notification-unread-count": "/api/v1/notifications/unread-count/",
@@ -554,6 +563,7 @@ COLLECTION_ACTIONS = {
 
 
 COLLECTIONS = {
+    "report-overview": "reports/overview",
     "import": "imports",
     "notification": "notifications",
     "interaction": "interactions",

@@ -13,7 +13,7 @@ from config.api import router
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-ROW = re.compile(r"^\| `/api/v1/([\w-]+)/` \| (\d+) \| (\d+|—) \|$", re.MULTILINE)
+ROW = re.compile(r"^\| `/api/v1/([\w/-]+)/` \| (\d+) \| (\d+|—) \|$", re.MULTILINE)
 
 
 def documented_budget() -> dict[str, tuple[int, int | None]]:

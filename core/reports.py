@@ -1,0 +1,239 @@
+"""What every manager report shares: the period and filters it takes, the shape of its result
+(named tables of rows, plus headline figures), its JSON answer and its Excel workbook, which are
+built from the same ``Report`` so that the two always show the same numbers.
+
+A report is a selector in its app (``<app>/reports.py``) computing its tables in the database,
+and a ``ReportViewSet`` subclass naming that selector and the permission to read it:
+
+    GET /api/v1/reports/<name>/?since=2024-01-01&until=2024-12-31&industry=3
+    GET /api/v1/reports/<name>/export/          (the same, as .xlsx, one sheet per table)
+"""
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.exports import (
+    HEADER_ALIGNMENT,
+    HEADER_BORDER,
+    HEADER_FILL,
+    HEADER_FONT,
+    XLSX_MEDIA_TYPE,
+    sheet_title,
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column of a report table: ``key`` in each row dict, a lazy translated ``label``."""
+
+    key: str
+    label: Any
+    width: int = 14
+    number_format: str | None = None
+
+
+@dataclass
+class Table:
+    key: str
+    title: Any
+    fields: Sequence[Field]
+    rows: list[dict]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline number of a report: ``key`` in the JSON, ``label`` in the workbook."""
+
+    key: str
+    label: Any
+    value: Any
+
+
+@dataclass
+class Report:
+    name: str
+    title: Any
+    period: "Period"
+    tables: list[Table]
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``since`` to ``until``, both included. By default the current calendar year."""
+
+    since: dt.date
+    until: dt.date
+
+    @classmethod
+    def this_year(cls) -> "Period":
+        today = timezone.localdate()
+        return cls(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
+
+    def start(self) -> dt.datetime:
+        """The first moment of the period, in the site's time zone."""
+        return timezone.make_aware(dt.datetime.combine(self.since, dt.time.min))
+
+    def end(self) -> dt.datetime:
+        """The first moment after the period."""
+        return timezone.make_aware(dt.datetime.combine(self.until, dt.time.min)) + dt.timedelta(
+            days=1
+        )
+
+
+class ReportParameters(serializers.Serializer):
+    """The query string every report accepts; a report ignores filters that mean nothing to
+    it. An unknown id is a 400, like the lists' filters."""
+
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    industry = serializers.IntegerField(required=False, min_value=1)
+    chain = serializers.IntegerField(required=False, min_value=1)
+    steward = serializers.IntegerField(required=False, min_value=1)
+    zone = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs: dict) -> dict:
+        year = attrs.get("year")
+        if year and ("since" in attrs or "until" in attrs):
+            raise serializers.ValidationError(
+                _("Give either a year or a period (since, until), not both."), code="period"
+            )
+        default = Period.this_year()
+        if year:
+            default = Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        period = Period(attrs.get("since", default.since), attrs.get("until", default.until))
+        if period.until < period.since:
+            raise serializers.ValidationError(
+                _("The period ends before it starts."), code="period_reversed"
+            )
+        attrs["period"] = period
+        return attrs
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def report_json(report: Report) -> dict:
+    return {
+        "report": report.name,
+        "title": str(report.title),
+        "period": {"since": report.period.since, "until": report.period.until},
+        "figures": {f.key: _json_value(f.value) for f in report.figures},
+        "figure_labels": {f.key: str(f.label) for f in report.figures},
+        "tables": {
+            table.key: {
+                "title": str(table.title),
+                "columns": [{"key": f.key, "label": str(f.label)} for f in table.fields],
+                "rows": [
+                    {f.key: _json_value(row.get(f.key)) for f in table.fields} for row in table.rows
+                ],
+            }
+            for table in report.tables
+        },
+    }
+
+
+def _excel_value(value):
+    if isinstance(value, dt.datetime) and value.tzinfo:
+        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
+def report_workbook(report: Report) -> bytes:
+    """A sheet of headline figures (if any), then one sheet per table."""
+    workbook = Workbook(write_only=True)
+    if report.figures:
+        sheet = workbook.create_sheet(sheet_title(_("Summary")))
+        sheet.append([_header(sheet, _("Figure")), _header(sheet, _("Value"))])
+        for figure in report.figures:
+            sheet.append([str(figure.label), _excel_value(figure.value)])
+    for table in report.tables:
+        sheet = workbook.create_sheet(sheet_title(table.title))
+        for index, column in enumerate(table.fields, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.freeze_panes = "A2"
+        sheet.append([_header(sheet, f.label) for f in table.fields])
+        for row in table.rows:
+            sheet.append([_excel_value(row.get(f.key)) for f in table.fields])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _header(sheet, label) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, str(capfirst(label)))
+    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    cell.alignment, cell.border = HEADER_ALIGNMENT, HEADER_BORDER
+    return cell
+
+
+PARAMETERS = [
+    OpenApiParameter("since", OpenApiTypes.DATE, description="first day (default 1 January)"),
+    OpenApiParameter("until", OpenApiTypes.DATE, description="last day (default 31 December)"),
+    OpenApiParameter("year", int, description="a calendar year instead of since/until"),
+    OpenApiParameter("industry", int, description="industry id"),
+    OpenApiParameter("chain", int, description="industry chain id"),
+    OpenApiParameter("steward", int, description="steward (user) id"),
+    OpenApiParameter("zone", int, description="functional zone (carrier) id"),
+]
+
+
+class ReportViewSet(viewsets.ViewSet):
+    """``build(user, params)`` is the report's selector; ``permission`` the rule to read it."""
+
+    build: Callable[..., Report]
+    permission: str
+    name = gettext_lazy("Report")
+
+    @property
+    def action_permissions(self) -> dict[str, str]:
+        return {"list": self.permission, "export": self.permission}
+
+    def report(self, request) -> Report:
+        parameters = ReportParameters(data=request.query_params)
+        if not parameters.is_valid():
+            raise exceptions.ValidationError(parameters.errors)
+        return type(self).build(request.user, parameters.validated_data)
+
+    @extend_schema(parameters=PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def list(self, request):
+        return Response(report_json(self.report(request)))
+
+    @extend_schema(parameters=PARAMETERS, responses={(200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        report = self.report(request)
+        response = HttpResponse(report_workbook(report), content_type=XLSX_MEDIA_TYPE)
+        filename = f"{report.name}-{timezone.localdate():%Y%m%d}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
