@@ -7,6 +7,7 @@ from chains.models import (
     ChainSegment,
     Industry,
     IndustryChain,
+    SegmentStrengthRule,
     TargetCompany,
     WorkCamp,
     WorkCampMembership,
@@ -122,3 +123,17 @@ class TargetCompanyAdmin(DomainAdmin):
     list_filter = ("status", "segment__chain")
     search_fields = ("name", "uscc", "segment__name", "segment__chain__name")
     autocomplete_fields = ("segment", "owner")
+
+
+@admin.register(SegmentStrengthRule)
+class SegmentStrengthRuleAdmin(DomainAdmin):
+    list_display = (
+        "name",
+        "is_active",
+        "min_partners",
+        "requires_chain_leader",
+        "min_qualified_partners",
+    )
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+    filter_horizontal = ("qualifying_tags",)

@@ -2,6 +2,7 @@
 chain-leader roster, industry work camps and the target list of each chain segment."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -293,6 +294,70 @@ class TargetCompany(VersionedModel):
                 name="target_unique_name_in_segment",
                 violation_error_code="target_unique_name_in_segment",
                 violation_error_message=_("This company is already on the segment's target list."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SegmentStrengthRule(VersionedModel):
+    """How the chain map judges a segment (reference data): *strong* (锻长板) when it has at
+    least ``min_partners`` partners, a chain-leader unit of the year among them if
+    ``requires_chain_leader``, and at least ``min_qualified_partners`` partners holding a
+    qualification tag that counts (any tag when none is chosen); *empty* (补短板) with no
+    partner; *weak* in between. One rule set is active at a time."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    min_partners = models.PositiveSmallIntegerField(
+        _("partners a strong segment needs"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(999)],
+    )
+    requires_chain_leader = models.BooleanField(
+        _("a strong segment needs a chain-leader unit"), default=True
+    )
+    min_qualified_partners = models.PositiveSmallIntegerField(
+        _("qualified partners a strong segment needs"),
+        default=1,
+        validators=[MaxValueValidator(999)],
+    )
+    qualifying_tags = models.ManyToManyField(
+        "partners.QualificationTag",
+        verbose_name=_("qualification tags that count"),
+        related_name="+",
+        blank=True,
+        help_text=_("None chosen: any qualification tag counts."),
+    )
+
+    history = audit_history(m2m_fields=["qualifying_tags"])
+
+    class Meta:
+        verbose_name = _("segment strength rule")
+        verbose_name_plural = _("segment strength rules")
+        ordering = ["-is_active", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True),
+                name="strength_rule_one_active",
+                violation_error_code="strength_rule_one_active",
+                violation_error_message=_("Another segment strength rule is already active."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_partners__gte=1, min_partners__lte=999),
+                name="strength_rule_min_partners_range",
+                violation_error_code="strength_rule_min_partners_range",
+                violation_error_message=_("A strong segment needs between 1 and 999 partners."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_qualified_partners__lte=F("min_partners")),
+                name="strength_rule_qualified_within_partners",
+                violation_error_code="strength_rule_qualified_within_partners",
+                violation_error_message=_(
+                    "A strong segment cannot need more qualified partners than partners."
+                ),
             ),
         ]
 

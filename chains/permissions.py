@@ -13,5 +13,11 @@ declare("chains.chainleaderappointment", view=can_read_all | is_chain_leader, ch
 declare("chains.workcamp", view=can_read_all | is_chain_leader, change=can_manage)
 declare("chains.workcampmembership", view=can_read_all | is_chain_leader, change=can_manage)
 declare("chains.targetcompany", view=can_read_all, change=can_manage)
+declare("chains.segmentstrengthrule", view=has_a_role, change=can_manage)
 # The admin site shows this app to everyone who works in it (rules' module permission).
 rules.set_perm("chains", can_read_all)
+
+# The chain map (产业图谱): a chain-leader unit reads its own chains' maps (the selector scopes).
+rules.set_perm("chains.view_chain_map_report", can_read_all | is_chain_leader)
+# The roster report: a chain-leader unit reads its own chains' roster, no recognitions.
+rules.set_perm("chains.view_roster_report", can_read_all | is_chain_leader)

@@ -6,11 +6,12 @@ from chains.models import (
     ChainSegment,
     Industry,
     IndustryChain,
+    SegmentStrengthRule,
     TargetCompany,
     WorkCamp,
     WorkCampMembership,
 )
-from partners.models import Partner
+from partners.models import Partner, QualificationTag
 
 
 class IndustryRefSerializer(serializers.ModelSerializer):
@@ -169,5 +170,24 @@ class TargetCompanySerializer(serializers.ModelSerializer):
             "note",
             "created_at",
             "updated_at",
+            "version",
+        )
+
+
+class SegmentStrengthRuleSerializer(serializers.ModelSerializer):
+    qualifying_tag_ids = serializers.PrimaryKeyRelatedField(
+        source="qualifying_tags", queryset=QualificationTag.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = SegmentStrengthRule
+        fields = (
+            "id",
+            "name",
+            "is_active",
+            "min_partners",
+            "requires_chain_leader",
+            "min_qualified_partners",
+            "qualifying_tag_ids",
             "version",
         )

@@ -11,11 +11,13 @@ from chains.models import (
     ChainSegment,
     Industry,
     IndustryChain,
+    SegmentStrengthRule,
     TargetCompany,
     WorkCamp,
     WorkCampMembership,
 )
 from core.errors import NotFound
+from core.services import instance_create, instance_update
 from partners.models import Partner
 from partners.uscc import validate_uscc
 
@@ -111,3 +113,26 @@ def target_company_create(*, segment: ChainSegment, name: str, uscc: str = "", *
     target.full_clean()
     target.save()
     return target
+
+
+def _deactivate_other_strength_rules(rule_pk: int | None) -> None:
+    """Only one rule set is active: activating one retires the current one."""
+    SegmentStrengthRule.objects.select_for_update().filter(is_active=True).exclude(
+        pk=rule_pk
+    ).update(is_active=False)
+
+
+@transaction.atomic
+def strength_rule_create(*, actor, **fields) -> SegmentStrengthRule:
+    if fields.get("is_active", True):
+        _deactivate_other_strength_rules(None)
+    return instance_create(SegmentStrengthRule, actor=actor, **fields)
+
+
+@transaction.atomic
+def strength_rule_update(
+    rule: SegmentStrengthRule, *, actor, expected_version: int | None = None, **fields
+) -> SegmentStrengthRule:
+    if fields.get("is_active"):
+        _deactivate_other_strength_rules(rule.pk)
+    return instance_update(rule, actor=actor, expected_version=expected_version, **fields)

@@ -7,6 +7,7 @@ from partners import selectors, services
 from partners.models import (
     Carrier,
     ContactPerson,
+    DoublingIndicator,
     EnterpriseRequest,
     FollowUp,
     Interaction,
@@ -267,3 +268,28 @@ class RequestDeadlineRuleAdmin(DomainAdmin):
 @admin.register(VisitCadenceRule)
 class VisitCadenceRuleAdmin(DomainAdmin):
     list_display = ("group", "days")
+
+
+class DoublingIndicatorAdminForm(forms.ModelForm):
+    """The catalogue check of the service: indicators only for catalogue enterprises."""
+
+    class Meta:
+        model = DoublingIndicator
+        fields = ("partner", "year", "revenue", "tax", "rd_spending", "employees")
+
+    def clean(self):
+        cleaned = super().clean()
+        partner = cleaned.get("partner")
+        if partner is not None and (self.instance.pk is None or "partner" in self.changed_data):
+            services.doubling_check_partner(partner)
+        return cleaned
+
+
+@admin.register(DoublingIndicator)
+class DoublingIndicatorAdmin(DomainAdmin):
+    form = DoublingIndicatorAdminForm
+    list_display = ("partner", "year", "revenue", "tax", "rd_spending", "employees")
+    list_select_related = ("partner",)
+    list_filter = ("year",)
+    search_fields = ("partner__name",)
+    autocomplete_fields = ("partner",)

@@ -129,6 +129,22 @@ rules.set_perm(
     "partners.rate_enterpriserequest", can_manage | (is_chain_leader & (no_object | is_own_request))
 )
 declare("partners.requestevent", view=can_read_all)
+
+
+@rules.predicate
+def of_own_partner(user, record) -> bool:
+    return record is not None and record.partner_id == user.partner_id
+
+
+# Doubling-plan indicators: staff and managers keep them; a chain-leader unit reads its own
+# partner's and adds a year's figures for it (as it keeps its profile current), but corrects a
+# recorded year only through its steward.
+declare(
+    "partners.doublingindicator",
+    view=can_read_all | (is_chain_leader & (no_object | of_own_partner)),
+    add=can_manage | is_staff_member | is_chain_leader,
+    change=can_manage | is_staff_member,
+)
 declare("partners.requestdeadlinerule", view=has_a_role, change=can_manage)
 declare("partners.visitcadencerule", view=has_a_role, change=can_manage)
 # The admin site shows this app to everyone who works in it (rules' module permission).
@@ -136,3 +152,6 @@ rules.set_perm("partners", can_read_all)
 
 # Manager reports (partners/reports/): read by those who read every partner.
 rules.set_perm("partners.view_overview_report", can_read_all)
+rules.set_perm("partners.view_coverage_report", can_read_all)
+rules.set_perm("partners.view_requests_report", can_read_all)
+rules.set_perm("partners.view_doubling_report", can_read_all)

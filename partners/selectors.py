@@ -2,7 +2,17 @@
 
 import datetime as dt
 
-from django.db.models import DateTimeField, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -12,6 +22,7 @@ from chains.selectors import roster_current_year
 from core.selectors import filter_archived
 from partners.models import (
     ContactPerson,
+    DoublingIndicator,
     EnterpriseRequest,
     FollowUp,
     Interaction,
@@ -202,4 +213,31 @@ def with_visit_baseline(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
         visit_baseline=Coalesce(
             F("last_contacted_at"), Cast("joined_on", DateTimeField()), output_field=DateTimeField()
         ),
+    )
+
+
+def doubling_indicator_list(user):
+    """Every catalogue enterprise's indicators for those who read everything; a chain-leader
+    unit its own partner's."""
+    queryset = DoublingIndicator.objects.select_related("partner")
+    if can_read_all(user):
+        return queryset
+    if is_chain_leader(user):
+        return queryset.filter(partner_id=user.partner_id)
+    return queryset.none()
+
+
+def with_cadence_days(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
+    """Annotate each partner's ``cadence_days``: its group's days between contacts, the groups
+    tried in the order of ``_by_cadence`` (chain-leader units of the current roster, then
+    doubling-plan catalogue enterprises, then the rest)."""
+    days = _cadence_days()
+    roster = ChainLeaderAppointment.objects.filter(year=roster_current_year() or 0)
+    return queryset.annotate(
+        cadence_days=Case(
+            When(pk__in=roster.values("partner"), then=Value(days["chain_leader"])),
+            When(in_doubling_catalogue=True, then=Value(days["doubling"])),
+            default=Value(days["other"]),
+            output_field=IntegerField(),
+        )
     )

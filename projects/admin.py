@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import DomainAdmin
 from projects import services
-from projects.models import Event, Project, Stage, StageChange
+from projects.models import Event, PipelineTarget, Project, Stage, StageChange
 
 # The stage service names model fields; the form shows its errors on the move fields.
 FORM_FIELD_OF = {"stage": "move_to", "drop_reason": "move_note"}
@@ -142,3 +142,8 @@ class StageChangeAdmin(DomainAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PipelineTarget)
+class PipelineTargetAdmin(DomainAdmin):
+    list_display = ("year", "signed_projects", "landed_projects", "planned_investment")

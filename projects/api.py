@@ -13,7 +13,7 @@ from core.api.viewsets import (
 )
 from core.exports import export_action
 from projects import exports, filters, selectors, serializers, services
-from projects.models import Event, Project, StageChange
+from projects.models import Event, PipelineTarget, Project, StageChange
 
 
 @extend_schema_view(
@@ -87,3 +87,12 @@ class EventViewSet(ServiceModelViewSet):
 
     def list_queryset(self, user):
         return selectors.event_list(user)
+
+
+class PipelineTargetViewSet(ServiceModelViewSet):
+    """The yearly pipeline targets the pipeline report measures against (managers set them)."""
+
+    model = PipelineTarget
+    serializer_class = serializers.PipelineTargetSerializer
+    ordering_fields = ("year",)
+    ordering = ("-year",)

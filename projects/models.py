@@ -211,3 +211,49 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.from_stage or '—'} → {self.to_stage}"
+
+
+class PipelineTarget(VersionedModel):
+    """A year's pipeline target that managers set: projects to sign, projects to land and the
+    planned investment (亿元) of the projects signed that year."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    signed_projects = models.PositiveIntegerField(_("projects to sign"), default=0)
+    landed_projects = models.PositiveIntegerField(_("projects to land"), default=0)
+    planned_investment = models.DecimalField(
+        _("planned investment to sign (100 million yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("pipeline target")
+        verbose_name_plural = _("pipeline targets")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                name="pipeline_target_unique_year",
+                violation_error_code="pipeline_target_unique_year",
+                violation_error_message=_("That year already has a pipeline target."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="pipeline_target_year_in_range",
+                violation_error_code="pipeline_target_year_in_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_investment__gte=0),
+                name="pipeline_target_investment_not_negative",
+                violation_error_code="pipeline_target_investment_not_negative",
+                violation_error_message=_("Planned investment cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}"

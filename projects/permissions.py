@@ -25,5 +25,7 @@ rules.set_perm("projects.archive_project", can_manage)
 rules.set_perm("projects.restore_project", can_manage)
 declare("projects.event", view=can_read_all, change=can_manage)
 declare("projects.stagechange", view=can_read_all)
+declare("projects.pipelinetarget", view=can_read_all, change=can_manage)
+rules.set_perm("projects.view_pipeline_report", can_read_all)
 # The admin site shows this app to everyone who works in it (rules' module permission).
 rules.set_perm("projects", can_read_all)

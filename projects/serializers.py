@@ -6,7 +6,20 @@ from chains.models import Industry
 from chains.serializers import IndustryRefSerializer, PartnerRefSerializer
 from partners.models import Carrier, Partner
 from partners.serializers import CarrierRefSerializer, EventRefSerializer, UserRefSerializer
-from projects.models import Event, Project, Stage, StageChange
+from projects.models import Event, PipelineTarget, Project, Stage, StageChange
+
+
+class PipelineTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PipelineTarget
+        fields = (
+            "id",
+            "year",
+            "signed_projects",
+            "landed_projects",
+            "planned_investment",
+            "version",
+        )
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -17,9 +17,20 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
-from chains.models import ChainLeaderAppointment, TargetCompany, WorkCampMembership
+from chains.models import (
+    ChainLeaderAppointment,
+    SegmentStrengthRule,
+    TargetCompany,
+    WorkCampMembership,
+)
 from core.imports.services import import_upload
-from partners.models import Notification, Recognition, RequestDeadlineRule, VisitCadenceRule
+from partners.models import (
+    DoublingIndicator,
+    Notification,
+    Recognition,
+    RequestDeadlineRule,
+    VisitCadenceRule,
+)
 from partners.services import (
     change_request_create,
     follow_up_create,
@@ -27,6 +38,7 @@ from partners.services import (
     request_change_status,
     request_raise,
 )
+from projects.models import PipelineTarget
 from projects.services import project_create
 from tests.factories import (
     CarrierFactory,
@@ -198,10 +210,29 @@ MATRIX.update(
 # Manager reports: read-only, each with its Excel export. Add a report's two routes here.
 REPORTS = {
     "report-overview": roles(200, chain_leader=403),
+    "report-pipeline": roles(200, chain_leader=403),
+    "report-roster": every(200),
+    "report-requests": roles(200, chain_leader=403),
+    "report-doubling": roles(200, chain_leader=403),
+    "report-chain-map": every(200),
+    "report-coverage": roles(200, chain_leader=403),
 }
 for _report, _statuses in REPORTS.items():
     MATRIX[f"{_report}-list"] = {"GET": _statuses}
     MATRIX[f"{_report}-export"] = {"GET": _statuses}
+
+# Doubling-plan indicators: staff and managers keep them; a chain-leader unit reads and adds
+# its own partner's figures (and nothing else); auditors read.
+MATRIX.update(
+    {
+        "doubling-indicator-list": {"GET": every(200), "POST": roles(201, auditor=403)},
+        "doubling-indicator-detail": {
+            "GET": roles(FULL, chain_leader=SCOPED),
+            "PATCH": roles(FULL, chain_leader=NONE, auditor=NONE),
+            "DELETE": roles((204, 204), chain_leader=NONE, auditor=NONE),
+        },
+    }
+)
 
 # Reference data and the roster: managers change them, everybody else reads (a chain-leader
 # unit its own chains only, or nothing for internal lists).
@@ -216,8 +247,10 @@ REFERENCE = {
     "recognition": "internal",
     "target": "internal",
     "event": "internal",
+    "pipeline-target": "internal",
     "deadline-rule": "everyone",
     "cadence-rule": "everyone",
+    "strength-rule": "everyone",
 }
 for _name, _reach in REFERENCE.items():
     leader_list = 403 if _reach == "internal" else 200
@@ -360,6 +393,10 @@ def make(world: World, name: str, role, own: bool):
         )
     if name == "event":
         return EventFactory()
+    if name == "pipeline-target":
+        return PipelineTarget.objects.create(year=_free_year(world))
+    if name == "strength-rule":
+        return SegmentStrengthRule.objects.create(name=f"规则 {world.next_code()}", is_active=False)
     if name in ENGAGEMENT_BUILDERS:
         return ENGAGEMENT_BUILDERS[name](world, role, own)
     raise AssertionError(f"no builder for {name}")
@@ -406,7 +443,26 @@ def _notification(world, role, own):
     return Notification.objects.create(recipient=recipient, title="提醒")
 
 
+def _catalogue_partner(world, role, own):
+    partner = world.partner(role, own)
+    partner.in_doubling_catalogue = True
+    partner.save(update_fields=["in_doubling_catalogue"])
+    return partner
+
+
+def _doubling_indicator(world, role, own):
+    return DoublingIndicator.objects.create(
+        partner=_catalogue_partner(world, role, own),
+        year=2024,
+        revenue=1000,
+        tax=100,
+        rd_spending=50,
+        employees=100,
+    )
+
+
 ENGAGEMENT_BUILDERS = {
+    "doubling-indicator": _doubling_indicator,
     "notification": _notification,
     "interaction": _interaction,
     "follow-up": _follow_up,
@@ -422,6 +478,12 @@ def _import_upload(world: World) -> dict:
     file = io.BytesIO(text.encode())
     file.name = "partners.csv"
     return {"kind": "partners", "file": file}
+
+
+def _free_year(world: World) -> int:
+    """A pipeline-target year no other check of the run has used (2001 onwards)."""
+    world.serial += 1
+    return 1500 + world.serial
 
 
 def _free_rule(model, field, value, payload):
@@ -491,9 +553,23 @@ def create_payload(world: World, name: str, role) -> dict:
         "deadline-rule": lambda: _free_rule(
             RequestDeadlineRule, "category", "other", {"category": "other", "working_days": 7}
         ),
+        "doubling-indicator": lambda: {
+            "partner_id": _catalogue_partner(world, role, own=True).pk,
+            "year": 2023,
+            "revenue": "800",
+            "tax": "60",
+            "rd_spending": "30",
+            "employees": 90,
+        },
         "cadence-rule": lambda: _free_rule(
             VisitCadenceRule, "group", "other", {"group": "other", "days": 80}
         ),
+        "strength-rule": lambda: {
+            "name": f"规则 {world.next_code()}",
+            "min_partners": 2,
+            "min_qualified_partners": 0,
+        },
+        "pipeline-target": lambda: {"year": _free_year(world), "signed_projects": 5},
         "token": dict,
         "stage-change": dict,
         "change-request": dict,
@@ -505,6 +581,7 @@ def create_payload(world: World, name: str, role) -> dict:
 
 
 EDITS = {
+    "doubling-indicator": {"revenue": "900"},
     "partner": {"address": "丰台区新地址"},
     "contact": {"title": "总经理"},
     "project": {"location": "丽泽"},
@@ -518,6 +595,7 @@ EDITS = {
     "recognition": {"title": "新榜"},
     "target": {"note": "备注"},
     "event": {"location": "园博园"},
+    "pipeline-target": {"landed_projects": 3},
     "stage-change": {"note": "x"},
     "change-request": {"status": "approved"},
     "interaction": {"outcome": "已答复"},
@@ -525,6 +603,7 @@ EDITS = {
     "request": {"description": "补充说明"},
     "deadline-rule": {"working_days": 12},
     "cadence-rule": {"days": 45},
+    "strength-rule": {"min_partners": 4},
 }
 
 
@@ -548,7 +627,13 @@ def request(world: World, route: str, method: str, role, own: bool | None):
 LIST_PARAMETERS = {"audit": {"model": "partners.partner"}, "search": {"q": "伙伴"}}
 
 COLLECTION_ACTIONS = {
+    "report-requests-export": "/api/v1/reports/requests/export/",
+    "report-doubling-export": "/api/v1/reports/doubling/export/",
     "report-overview-export": "/api/v1/reports/overview/export/",
+    "report-pipeline-export": "/api/v1/reports/pipeline/export/",
+    "report-roster-export": "/api/v1/reports/roster/export/",
+    "report-chain-map-export": "/api/v1/reports/chain-map/export/",
+    "report-coverage-export": "/api/v1/reports/coverage/export/",
     "import-template": "/api/v1/imports/templates/partners/",
     "partner-duplicates": "/api/v1/partners/duplicates/?name=新伙伴",
     "notification-unread-count": "/api/v1/notifications/unread-count/",
@@ -563,7 +648,16 @@ COLLECTION_ACTIONS = {
 
 
 COLLECTIONS = {
+    "report-requests": "reports/requests",
+    "report-doubling": "reports/doubling",
+    "doubling-indicator": "doubling-indicators",
     "report-overview": "reports/overview",
+    "report-pipeline": "reports/pipeline",
+    "report-roster": "reports/roster",
+    "pipeline-target": "pipeline-targets",
+    "report-chain-map": "reports/chain-map",
+    "report-coverage": "reports/coverage",
+    "strength-rule": "segment-strength-rules",
     "import": "imports",
     "notification": "notifications",
     "interaction": "interactions",

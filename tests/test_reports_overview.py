@@ -38,7 +38,8 @@ def district(db):
 def test_the_overview_counts_exactly(api, district):
     body = api.get("/api/v1/reports/overview/", {"year": 2024}).json()
     assert body["figures"] == {
-        "partners": 2,
+        "partners": 3,
+        "withdrawn": 1,
         "joined_in_period": 2,
         "doubling_catalogue": 0,
         "roster_year": 2024,

@@ -1,5 +1,5 @@
 """Importers of the partners app, registered by kind when the app is ready."""
 
-from partners.importers import interactions, partners
+from partners.importers import doubling, interactions, partners
 
-__all__ = ["interactions", "partners"]
+__all__ = ["doubling", "interactions", "partners"]

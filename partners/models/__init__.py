@@ -1,5 +1,6 @@
 """The partners app's models: the organisations themselves and the engagement with them."""
 
+from partners.models.doubling import DoublingIndicator
 from partners.models.engagement import (
     EnterpriseRequest,
     FollowUp,
@@ -28,6 +29,7 @@ __all__ = [
     "CarrierKind",
     "ChangeRequestStatus",
     "ContactPerson",
+    "DoublingIndicator",
     "EnterpriseRequest",
     "FollowUp",
     "Interaction",

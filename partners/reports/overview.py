@@ -12,7 +12,8 @@ from partners.models import Partner
 from projects.models import Event, Project
 
 FIGURES = (
-    ("partners", _("partners (not withdrawn)")),
+    ("partners", _("partners")),
+    ("withdrawn", _("of which withdrawn")),
     ("joined_in_period", _("partners joined in the period")),
     ("doubling_catalogue", _("doubling-plan catalogue enterprises")),
     ("roster_year", _("roster year")),
@@ -36,7 +37,8 @@ def district_overview(user, params: dict) -> Report:
     """Three queries: the partner counts, the roster and camps, and the events in the period."""
     period = params["period"]
     partners = Partner.objects.filter(archived_at=None).aggregate(
-        partners=Count("pk", filter=~Q(status=Partner.Status.WITHDRAWN)),
+        partners=Count("pk"),
+        withdrawn=Count("pk", filter=Q(status=Partner.Status.WITHDRAWN)),
         joined_in_period=Count("pk", filter=Q(joined_on__range=(period.since, period.until))),
         doubling_catalogue=Count("pk", filter=Q(in_doubling_catalogue=True)),
     )

@@ -1,6 +1,11 @@
 """Writes of the partners app: organisations (partners, contacts, self-service, change
 requests) and engagement (interactions, follow-ups, enterprise requests)."""
 
+from partners.services.doubling import (
+    doubling_check_partner,
+    doubling_indicator_create,
+    doubling_indicator_update,
+)
 from partners.services.engagement import (
     follow_up_close,
     follow_up_create,
@@ -38,6 +43,9 @@ __all__ = [
     "change_request_reject",
     "contact_create",
     "contact_update",
+    "doubling_check_partner",
+    "doubling_indicator_create",
+    "doubling_indicator_update",
     "follow_up_close",
     "follow_up_create",
     "interaction_record",

@@ -124,3 +124,18 @@ def test_engagement_history_for_work_lists_and_reports():
     assert FollowUp.objects.filter(status="open").exists()
     statuses = set(EnterpriseRequest.objects.values_list("status", flat=True))
     assert statuses == {"received", "in_progress", "resolved", "closed"}
+
+
+def test_the_district_overview_report_shows_the_articles_figures(client, manager):
+    client.force_login(manager)
+    body = client.get("/api/v1/reports/overview/", {"year": 2024}).json()
+    figures = body["figures"]
+    assert (figures["partners"], figures["chain_leader_units"], figures["work_camps"]) == (
+        600,
+        65,
+        15,
+    )
+    conference = next(r for r in body["tables"]["events"]["rows"] if r["projects_promoted"])
+    assert (conference["projects_promoted"], conference["projects_signed"]) == (20, 9)
+    first = client.get("/api/v1/reports/overview/", {"year": 2023}).json()["tables"]["events"]
+    assert max(row["partners_joined"] for row in first["rows"]) == 456

@@ -1,0 +1,297 @@
+"""The chain map (产业图谱): for each industry chain its segments in order, the partners in each,
+the year's chain-leader units, the work camps of its industry and its target list; each segment
+judged strong (锻长板), weak or empty (补短板) by the active ``SegmentStrengthRule``, and the
+weak and empty segments gathered in a gap list that feeds the target list.
+
+Filters: ``chain`` and ``industry`` (and the industries below it) select the chains; the year
+(``year``, else the year the period ends in) selects the roster. ``steward`` and ``zone`` do not
+apply: the map shows every partner of a segment. A chain-leader unit reads the maps of its own
+chains only, partner names only (directory data), and no target list (internal data).
+
+Six queries at most, whatever the data: the industry tree (only with ``industry``), the rule,
+the segments with their counts and strength, the roster, the work camps and the targets."""
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextChoices,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import can_read_all, is_chain_leader
+from chains.models import (
+    ChainLeaderAppointment,
+    ChainSegment,
+    IndustryChain,
+    SegmentStrengthRule,
+    TargetCompany,
+)
+from chains.selectors import industry_ids_with_descendants, own_chain_ids
+from core.reports import Field, Figure, Report, Table
+from partners.models import Partner
+
+
+class SegmentStrength(TextChoices):
+    STRONG = "strong", _("Strong")
+    WEAK = "weak", _("Weak")
+    EMPTY = "empty", _("Empty")
+
+
+# Used when no rule set is active (the data migration seeds one with these values).
+DEFAULT_RULE = {
+    "min_partners": 3,
+    "requires_chain_leader": True,
+    "min_qualified_partners": 1,
+    "tag_ids": [],
+}
+
+SEGMENT_FIELDS = (
+    Field("chain", _("chain"), 20),
+    Field("position", _("order in chain"), 8),
+    Field("segment", _("segment"), 20),
+    Field("strength", _("strength code"), 10),
+    Field("strength_label", _("strength"), 10),
+    Field("partners", _("partners"), 10),
+    Field("chain_leaders", _("chain-leader units"), 12),
+    Field("qualified_partners", _("qualified partners"), 12),
+    Field("targets", _("target companies"), 12),
+    Field("partner_names", _("partner names"), 60),
+)
+GAP_FIELDS = (
+    Field("chain", _("chain"), 20),
+    Field("position", _("order in chain"), 8),
+    Field("segment", _("segment"), 20),
+    Field("strength", _("strength code"), 10),
+    Field("strength_label", _("strength"), 10),
+    Field("partners", _("partners"), 10),
+    Field("targets", _("target companies"), 12),
+)
+LEADER_FIELDS = (
+    Field("chain", _("chain"), 20),
+    Field("partner", _("chain-leader unit"), 36),
+)
+CAMP_FIELDS = (
+    Field("chain", _("chain"), 20),
+    Field("work_camp", _("work camp"), 28),
+    Field("lead_department", _("lead department"), 20),
+    Field("members", _("members"), 10),
+)
+TARGET_FIELDS = (
+    Field("chain", _("chain"), 20),
+    Field("segment", _("segment"), 20),
+    Field("company", _("company name"), 36),
+    Field("status", _("status code"), 12),
+    Field("status_label", _("status"), 12),
+)
+FIGURES = (
+    ("roster_year", _("roster year")),
+    ("chains", _("chains")),
+    ("segments", _("segments")),
+    ("strong", _("strong segments")),
+    ("weak", _("weak segments")),
+    ("empty", _("empty segments")),
+    ("chain_leader_units", _("chain-leader units")),
+    ("work_camps", _("work camps")),
+    ("targets", _("target companies")),
+)
+
+
+def chain_map(user, params: dict) -> Report:
+    period = params["period"]
+    year = params.get("year") or period.until.year
+    chains = _chains(user, params)
+    segments = _segment_rows(chains, year, active_strength_rule())
+    gaps = [row for row in segments if row["strength"] != SegmentStrength.STRONG]
+    leaders = _leader_rows(chains, year)
+    camps = _camp_rows(chains)
+    targets = _target_rows(chains) if can_read_all(user) else []
+    values = {
+        "roster_year": year,
+        "chains": len({row["chain_id"] for row in segments}),
+        "segments": len(segments),
+        **{s.value: sum(r["strength"] == s for r in segments) for s in SegmentStrength},
+        "chain_leader_units": len({row["partner_id"] for row in leaders}),
+        "work_camps": len({row["camp_id"] for row in camps}),
+        "targets": sum(row["targets"] for row in segments),
+    }
+    return Report(
+        name="chain-map",
+        title=_("Industry chain map"),
+        period=period,
+        figures=[Figure(key, label, values[key]) for key, label in FIGURES],
+        tables=[
+            Table("segments", _("Chain segments"), SEGMENT_FIELDS, segments),
+            Table("gaps", _("Gap list"), GAP_FIELDS, gaps),
+            Table("chain_leaders", _("Chain-leader units"), LEADER_FIELDS, leaders),
+            Table("work_camps", _("Work camps"), CAMP_FIELDS, camps),
+            Table("targets", _("Target companies"), TARGET_FIELDS, targets),
+        ],
+    )
+
+
+def active_strength_rule() -> dict:
+    """The active rule set and the ids of the tags that count (two queries; portable, where an
+    array aggregate would be PostgreSQL-only)."""
+    rule = SegmentStrengthRule.objects.filter(is_active=True).prefetch_related("qualifying_tags")
+    rule = rule.first()
+    if rule is None:
+        return DEFAULT_RULE
+    return {
+        "min_partners": rule.min_partners,
+        "requires_chain_leader": rule.requires_chain_leader,
+        "min_qualified_partners": rule.min_qualified_partners,
+        "tag_ids": [tag.pk for tag in rule.qualifying_tags.all()],
+    }
+
+
+def _chains(user, params: dict):
+    chains = IndustryChain.objects.all()
+    if not can_read_all(user):
+        own = own_chain_ids(user) if is_chain_leader(user) else []
+        chains = chains.filter(pk__in=own)
+    if params.get("chain"):
+        chains = chains.filter(pk=params["chain"])
+    if params.get("industry"):
+        chains = chains.filter(industry__in=industry_ids_with_descendants([params["industry"]]))
+    return chains.values("pk")
+
+
+def _count(queryset) -> Coalesce:
+    """The number of rows of a correlated ``queryset`` of segment members."""
+    counted = queryset.order_by().values("chainsegment").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
+    members = Partner.segments.through.objects.filter(
+        chainsegment=OuterRef("pk"), partner__archived_at=None
+    ).exclude(partner__status=Partner.Status.WITHDRAWN)
+    leads_the_chain = ChainLeaderAppointment.objects.filter(
+        partner=OuterRef("partner_id"), chain=OuterRef(OuterRef("chain_id")), year=year
+    )
+    tags = Partner.tags.through.objects.filter(partner=OuterRef("partner_id"))
+    if rule["tag_ids"]:
+        tags = tags.filter(qualificationtag__in=rule["tag_ids"])
+    strong = Q(n_partners__gte=rule["min_partners"]) & Q(
+        n_qualified__gte=rule["min_qualified_partners"]
+    )
+    if rule["requires_chain_leader"]:
+        strong &= Q(n_chain_leaders__gte=1)
+    rows = (
+        ChainSegment.objects.filter(chain__in=chains)
+        .annotate(
+            n_partners=_count(members),
+            n_chain_leaders=_count(members.filter(Exists(leads_the_chain))),
+            n_qualified=_count(members.filter(Exists(tags))),
+            n_targets=Count(
+                "target_companies",
+                filter=~Q(target_companies__status=TargetCompany.Status.ABANDONED),
+            ),
+        )
+        .annotate(
+            strength=Case(
+                When(n_partners=0, then=Value(SegmentStrength.EMPTY)),
+                When(strong, then=Value(SegmentStrength.STRONG)),
+                default=Value(SegmentStrength.WEAK),
+            )
+        )
+        .order_by("chain__position", "chain__name", "position")
+        .values(
+            "chain_id",
+            "pk",
+            "position",
+            "strength",
+            "n_partners",
+            "n_chain_leaders",
+            "n_qualified",
+            "n_targets",
+            "name",
+            "chain__name",
+        )
+    )
+    names = _member_names(chains)
+    return [
+        {
+            "chain_id": row["chain_id"],
+            "chain": row["chain__name"],
+            "position": row["position"],
+            "segment": row["name"],
+            "strength": row["strength"],
+            "strength_label": str(SegmentStrength(row["strength"]).label),
+            "partners": row["n_partners"],
+            "chain_leaders": row["n_chain_leaders"],
+            "qualified_partners": row["n_qualified"],
+            "targets": row["n_targets"],
+            "partner_names": names.get(row["pk"], []),
+        }
+        for row in rows
+    ]
+
+
+def _member_names(chains) -> dict[int, list[str]]:
+    """The names of each segment's members, in one query (grouped here: a string or array
+    aggregate that SQLite and PostgreSQL share arrives only with Django 6)."""
+    members = (
+        Partner.segments.through.objects.filter(
+            chainsegment__chain__in=chains, partner__archived_at=None
+        )
+        .exclude(partner__status=Partner.Status.WITHDRAWN)
+        .order_by("chainsegment_id", "partner__name")
+        .values_list("chainsegment_id", "partner__name")
+    )
+    names: dict[int, list[str]] = {}
+    for segment_id, name in members:
+        names.setdefault(segment_id, []).append(name)
+    return names
+
+
+def _leader_rows(chains, year: int) -> list[dict]:
+    appointments = (
+        ChainLeaderAppointment.objects.filter(chain__in=chains, year=year)
+        .order_by("chain__position", "chain__name", "partner__name")
+        .values_list("partner_id", "chain__name", "partner__name")
+    )
+    keys = ("partner_id", "chain", "partner")
+    return [dict(zip(keys, appointment, strict=True)) for appointment in appointments]
+
+
+def _camp_rows(chains) -> list[dict]:
+    """The work camps of each chain's industry, with their number of members."""
+    return list(
+        IndustryChain.objects.filter(pk__in=chains, industry__work_camps__isnull=False)
+        .values(
+            camp_id=F("industry__work_camps"),
+            chain=F("name"),
+            work_camp=F("industry__work_camps__name"),
+            lead_department=F("industry__work_camps__lead_department"),
+        )
+        .annotate(members=Count("industry__work_camps__memberships"))
+        .order_by("position", "name", "work_camp")
+    )
+
+
+def _target_rows(chains) -> list[dict]:
+    targets = (
+        TargetCompany.objects.filter(segment__chain__in=chains)
+        .order_by("segment__chain__position", "segment__chain__name", "segment__position", "name")
+        .values_list("segment__chain__name", "segment__name", "name", "status")
+    )
+    return [
+        {
+            "chain": chain,
+            "segment": segment,
+            "company": name,
+            "status": status,
+            "status_label": str(TargetCompany.Status(status).label),
+        }
+        for chain, segment, name, status in targets
+    ]

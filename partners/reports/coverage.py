@@ -1,0 +1,206 @@
+"""Visit coverage: the share of partners contacted within their cadence (chain-leader units 30
+days, doubling-plan catalogue 60, others 90, as set in the visit cadence rules) by steward,
+industry and chain; the partners overdue for a visit with the days overdue; and the
+interactions each member of staff recorded per month of the period.
+
+Coverage is as of now (a partner's latest contact is ``Partner.last_contacted_at``; never
+contacted, the day it joined the plan); the period selects the interactions counted per month.
+Partners withdrawn or archived are left out. Filters: ``industry`` (and below), ``chain``,
+``zone`` and ``steward`` select the partners; for the interactions per month, ``steward``
+selects who recorded them and the other filters their partner.
+
+A fixed number of queries whatever the data: the industry tree (only with ``industry``; once
+for the partners, once for the interactions), the cadence rules and the roster year twice (for
+the overdue test and for the days), then the totals, the three breakdowns, the overdue list and
+the interactions per month."""
+
+import datetime as dt
+
+from django.db.models import Count, DateField, F, Func, IntegerField, Q, Value
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.reports import Field, Figure, Report, Table
+from partners.models import Interaction, Partner
+from partners.reports.filtering import partner_condition
+from partners.selectors import visit_overdue_condition, with_cadence_days, with_visit_baseline
+
+SHARE = "0.0%"
+FIGURES = (
+    ("partners", _("partners")),
+    ("contacted_in_cadence", _("contacted within their cadence")),
+    ("overdue", _("overdue for a visit")),
+    ("share", _("share contacted within their cadence")),
+    ("interactions", _("interactions in the period")),
+)
+COVERAGE_FIELDS = (
+    Field("partners", _("partners"), 10),
+    Field("contacted_in_cadence", _("contacted within their cadence"), 14),
+    Field("overdue", _("overdue for a visit"), 12),
+    Field("share", _("share contacted within their cadence"), 14, SHARE),
+)
+STEWARD_FIELDS = (Field("steward", _("steward"), 16), *COVERAGE_FIELDS)
+INDUSTRY_FIELDS = (Field("industry", _("industry"), 20), *COVERAGE_FIELDS)
+CHAIN_FIELDS = (Field("chain", _("chain"), 20), *COVERAGE_FIELDS)
+OVERDUE_FIELDS = (
+    Field("partner", _("partner"), 36),
+    Field("steward", _("steward"), 16),
+    Field("cadence_days", _("days between contacts"), 12),
+    Field("last_contacted_at", _("last contacted at"), 18, "yyyy-mm-dd hh:mm"),
+    Field("due_on", _("visit due on"), 12, "yyyy-mm-dd"),
+    Field("days_overdue", _("days overdue"), 10),
+)
+INTERACTION_FIELDS = (
+    Field("steward", _("recorded by"), 16),
+    Field("month", _("month"), 10),
+    Field("interactions", _("interactions"), 12),
+)
+
+
+class DaysBetween(Func):
+    """``later - earlier`` of two dates, in days: PostgreSQL subtracts dates, SQLite (the
+    embedded default of ``make run``) compares Julian day numbers."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (later, later_params), (earlier, earlier_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+        return sql, (*later_params, *earlier_params)
+
+
+def visit_coverage(user, params: dict) -> Report:
+    now = timezone.now()
+    partners = with_visit_baseline(
+        Partner.objects.filter(archived_at=None)
+        .exclude(status=Partner.Status.WITHDRAWN)
+        .filter(partner_condition(params))
+    )
+    overdue = visit_overdue_condition(now)
+    counts = {"partners": Count("pk", distinct=True)}
+    counts["overdue"] = Count("pk", filter=overdue, distinct=True)
+    totals = _coverage(partners.aggregate(**counts))
+    by_steward = partners.values("steward", "steward__full_name", "steward__username")
+    by_industry = partners.values("industries", "industries__name")
+    by_chain = partners.values("segments__chain", "segments__chain__name")
+    interactions = _interactions_by_month(params)
+    values = {**totals, "interactions": sum(row["interactions"] for row in interactions)}
+    return Report(
+        name="coverage",
+        title=_("Visit coverage"),
+        period=params["period"],
+        figures=[Figure(key, label, values[key]) for key, label in FIGURES],
+        tables=[
+            Table(
+                "by_steward",
+                _("Coverage by steward"),
+                STEWARD_FIELDS,
+                _rows(by_steward, counts, "steward", "steward__username", _steward_name),
+            ),
+            Table(
+                "by_industry",
+                _("Coverage by industry"),
+                INDUSTRY_FIELDS,
+                _rows(by_industry, counts, "industry", "industries__name"),
+            ),
+            Table(
+                "by_chain",
+                _("Coverage by chain"),
+                CHAIN_FIELDS,
+                _rows(by_chain, counts, "chain", "segments__chain__name"),
+            ),
+            Table(
+                "overdue",
+                _("Partners overdue for a visit"),
+                OVERDUE_FIELDS,
+                _overdue_rows(partners.filter(overdue)),
+            ),
+            Table("interactions", _("Interactions per month"), INTERACTION_FIELDS, interactions),
+        ],
+    )
+
+
+def _coverage(counts: dict) -> dict:
+    partners, overdue = counts["partners"], counts["overdue"]
+    return {
+        "partners": partners,
+        "contacted_in_cadence": partners - overdue,
+        "overdue": overdue,
+        "share": round((partners - overdue) / partners, 4) if partners else None,
+    }
+
+
+def _steward_name(row: dict) -> str | None:
+    return row["steward__full_name"] or row["steward__username"]
+
+
+def _rows(groups, counts: dict, key: str, order: str, name=None) -> list[dict]:
+    """One row per group, in the order of ``order``; the group without a value (no steward,
+    industry or chain) last, named “(none)”."""
+    name = name or (lambda row: row[order])
+    groups = groups.annotate(**counts).order_by(F(order).asc(nulls_last=True))
+    return [{key: name(row) or str(_("(none)")), **_coverage(row)} for row in groups]
+
+
+def _overdue_rows(overdue) -> list[dict]:
+    """Days overdue computed in the database: today minus the day the visit fell due (the
+    baseline's day in the site's time zone plus the cadence)."""
+    today = timezone.localdate()
+    baseline_day = TruncDate("visit_baseline", tzinfo=timezone.get_current_timezone())
+    rows = (
+        with_cadence_days(overdue)
+        .annotate(
+            days_overdue=DaysBetween(Value(today, output_field=DateField()), baseline_day)
+            - F("cadence_days")
+        )
+        .order_by("-days_overdue", "name")
+        .values_list(
+            "name",
+            "steward__full_name",
+            "steward__username",
+            "cadence_days",
+            "last_contacted_at",
+            "days_overdue",
+        )
+    )
+    return [
+        {
+            "partner": name,
+            "steward": full_name or username,
+            "cadence_days": cadence,
+            "last_contacted_at": last_contacted_at,
+            "due_on": today - dt.timedelta(days=days_overdue),
+            "days_overdue": days_overdue,
+        }
+        for name, full_name, username, cadence, last_contacted_at, days_overdue in rows
+    ]
+
+
+def _interactions_by_month(params: dict) -> list[dict]:
+    period = params["period"]
+    condition = partner_condition({**params, "steward": None}, "partner")
+    if params.get("steward"):
+        condition &= Q(recorded_by_id=params["steward"])
+    month = TruncMonth(
+        "occurred_at", tzinfo=timezone.get_current_timezone(), output_field=DateField()
+    )
+    rows = (
+        Interaction.objects.filter(occurred_at__gte=period.start(), occurred_at__lt=period.end())
+        .filter(condition)
+        .values("recorded_by__full_name", "recorded_by__username", month=month)
+        .annotate(interactions=Count("pk"))
+        .order_by("recorded_by__username", "month")
+    )
+    return [
+        {
+            "steward": row["recorded_by__full_name"] or row["recorded_by__username"],
+            "month": row["month"].strftime("%Y-%m"),
+            "interactions": row["interactions"],
+        }
+        for row in rows
+    ]

@@ -1,0 +1,560 @@
+"""The project pipeline report: where the major projects stand, how they move through the
+stages, which ones are slow or stalled, and the year's signed and landed projects against the
+target managers set.
+
+Filters that apply (all to the projects; archived projects are left out):
+- ``industry``: projects with that industry or one below it;
+- ``chain``: projects whose industries include the chain's industry (or one below it);
+- ``steward``: the project's owner;
+- ``zone``: projects whose carrier is the functional zone or a building or park inside it.
+
+The period chooses the events (by date), the stage moves counted in the conversion and the
+stays counted in the days per stage; ``year`` (or the year the period ends in) chooses the
+target. The breakdowns by stage, industry, owner and kind are the pipeline as it stands.
+"""
+
+import datetime as dt
+import itertools
+import statistics
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chains.models import IndustryChain
+from chains.selectors import industry_ids_with_descendants
+from core.reports import Field, Figure, Period, Report, Table
+from projects.models import Event, PipelineTarget, Project, Stage, StageChange
+
+ZERO = Decimal("0.00")
+DAY = dt.timedelta(days=1)
+SLOWEST = 10
+
+# The forward path a project takes; conversion is measured from each stage to the next one.
+PATH = (
+    Stage.LEAD,
+    Stage.NEGOTIATING,
+    Stage.SIGNED,
+    Stage.LANDED,
+    Stage.UNDER_CONSTRUCTION,
+    Stage.OPERATING,
+)
+NEXT_STAGE = dict(itertools.pairwise(PATH))
+# Stages a project is meant to leave: the days spent in them are measured.
+TIMED_STAGES = PATH[:-1]
+# Stages in which a project can stall (dropped and operating ones are not waiting for a move).
+LIVE_STAGES = PATH[:-1]
+
+STAGE_FIELDS = (
+    Field("stage", _("stage code"), 18),
+    Field("stage_label", _("stage"), 14),
+)
+COUNT_FIELDS = (
+    Field("projects", _("projects"), 10),
+    Field("planned_investment", _("planned investment (100 million yuan)"), 16, "0.00"),
+)
+PROJECT_FIELDS = (
+    Field("code", _("project code"), 14),
+    Field("name", _("project"), 36),
+    Field("owner", _("owner"), 14),
+)
+
+
+def pipeline_projects(params: dict) -> QuerySet[Project]:
+    """The live projects the filters select (one query for the industry tree if filtered)."""
+    projects = Project.objects.filter(archived_at=None)
+    industry_ids = _filter_industry_ids(params)
+    if industry_ids is not None:
+        through = Project.industries.through.objects.filter(
+            project=OuterRef("pk"), industry__in=industry_ids
+        )
+        projects = projects.filter(Exists(through))
+    if params.get("steward"):
+        projects = projects.filter(owner_id=params["steward"])
+    if params.get("zone"):
+        projects = projects.filter(
+            Q(carrier_id=params["zone"]) | Q(carrier__zone_id=params["zone"])
+        )
+    return projects
+
+
+def _filter_industry_ids(params: dict) -> set[int] | None:
+    """The industries the industry and chain filters allow, or None if neither is given."""
+    chosen = []
+    if params.get("industry"):
+        chosen.append({params["industry"]})
+    if params.get("chain"):
+        chain_industry = IndustryChain.objects.filter(pk=params["chain"]).values_list(
+            "industry_id", flat=True
+        )
+        chosen.append(set(chain_industry))
+    if not chosen:
+        return None
+    allowed = [industry_ids_with_descendants(ids) if ids else set() for ids in chosen]
+    return set.intersection(*allowed)
+
+
+def percent(part, whole) -> float | None:
+    """``part`` of ``whole`` in per cent with one decimal; None when ``whole`` is 0 or None."""
+    return round(float(part) * 100 / float(whole), 1) if whole else None
+
+
+def _stage_row(stage: str) -> dict:
+    return {"stage": stage, "stage_label": str(Stage(stage).label)}
+
+
+def _investment(value) -> Decimal:
+    """A sum of planned investment with two decimals (SQLite's sums drop trailing zeros)."""
+    return ZERO if value is None else Decimal(value).quantize(ZERO)
+
+
+def by_stage(projects) -> tuple[list[dict], dict]:
+    """Every stage in pipeline order (zeros included), and the totals over them."""
+    found = {
+        row["stage"]: row
+        for row in projects.values("stage").annotate(
+            projects=Count("pk"),
+            planned_investment=Sum("planned_investment"),
+            without_industry=Count(
+                "pk",
+                filter=~Exists(Project.industries.through.objects.filter(project=OuterRef("pk"))),
+            ),
+        )
+    }
+    rows = []
+    for stage in (*PATH, Stage.DROPPED):
+        row = found.get(stage, {})
+        rows.append(
+            {
+                **_stage_row(stage),
+                "projects": row.get("projects", 0),
+                "planned_investment": _investment(row.get("planned_investment")),
+            }
+        )
+    totals = {
+        "projects": sum(r["projects"] for r in rows),
+        "planned_investment": sum((r["planned_investment"] for r in rows), ZERO),
+        "without_industry": sum(r.get("without_industry", 0) for r in found.values()),
+    }
+    return rows, totals
+
+
+def by_industry(projects) -> list[dict]:
+    """A project with several industries counts under each of them."""
+    rows = (
+        Project.industries.through.objects.filter(project__in=projects)
+        .values("industry_id", "industry__name", "industry__position")
+        .annotate(
+            projects=Count("project_id"), planned_investment=Sum("project__planned_investment")
+        )
+        .order_by("industry__position", "industry__name")
+    )
+    return [
+        {
+            "industry": row["industry__name"],
+            "projects": row["projects"],
+            "planned_investment": _investment(row["planned_investment"]),
+        }
+        for row in rows
+    ]
+
+
+def by_owner(projects) -> list[dict]:
+    rows = (
+        projects.values("owner_id", "owner__full_name", "owner__username")
+        .annotate(projects=Count("pk"), planned_investment=Sum("planned_investment"))
+        .order_by("-projects", "owner__full_name", "owner__username")
+    )
+    return [
+        {
+            "owner": _owner_name(row["owner__full_name"], row["owner__username"]),
+            "projects": row["projects"],
+            "planned_investment": _investment(row["planned_investment"]),
+        }
+        for row in rows
+    ]
+
+
+def _owner_name(full_name, username) -> str:
+    if username is None:
+        return str(_("no owner"))
+    return full_name or username
+
+
+def by_kind(projects) -> list[dict]:
+    found = {
+        row["kind"]: row
+        for row in projects.values("kind").annotate(
+            projects=Count("pk"), planned_investment=Sum("planned_investment")
+        )
+    }
+    return [
+        {
+            "kind": str(kind.label),
+            "projects": found.get(kind, {}).get("projects", 0),
+            "planned_investment": _investment(found.get(kind, {}).get("planned_investment")),
+        }
+        for kind in Project.Kind
+    ]
+
+
+def _event_subquery(projects, field: str, value):
+    """The count (``value`` "pk") or planned investment of the projects promoted or signed at
+    the outer event, as a subquery (two joins in one aggregate would multiply the rows)."""
+    aggregate = Count("pk") if value == "pk" else Sum("planned_investment")
+    return Subquery(
+        projects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(total=aggregate)
+        .values("total")
+    )
+
+
+def by_event(projects, period: Period) -> list[dict]:
+    """The events of the period with the projects promoted and signed there."""
+    events = (
+        Event.objects.filter(date__range=(period.since, period.until))
+        .annotate(
+            promoted=_event_subquery(projects, "promoted_at", "pk"),
+            promoted_investment=_event_subquery(projects, "promoted_at", "planned_investment"),
+            signed=_event_subquery(projects, "signed_at", "pk"),
+            signed_investment=_event_subquery(projects, "signed_at", "planned_investment"),
+        )
+        .order_by("date", "pk")
+        .values("name", "date", "promoted", "promoted_investment", "signed", "signed_investment")
+    )
+    return [
+        {
+            "event": row["name"],
+            "date": row["date"],
+            "promoted": row["promoted"] or 0,
+            "promoted_investment": _investment(row["promoted_investment"]),
+            "signed": row["signed"] or 0,
+            "signed_investment": _investment(row["signed_investment"]),
+        }
+        for row in events
+    ]
+
+
+def conversion(projects, period: Period) -> list[dict]:
+    """From each stage to the next forward one, over the period.
+
+    ``entered``: the projects that arrived in stage X during the period, by any move (the
+    creation as a lead, a step forward, a fall back from negotiating to lead, or a reopening
+    after being dropped). ``moved_on``: those of them that moved from X to the next forward
+    stage after such an arrival and before the period ended. Each project counts once per
+    stage, however often it came back to it: a project dropped in negotiation and reopened
+    there counts once, and converts if it is signed afterwards within the period. Projects
+    already in X when the period began are not in the cohort. ``rate``: moved_on / entered in
+    per cent, one decimal, empty when nothing entered.
+    """
+    start, end = period.start(), period.end()
+    next_stage = Case(
+        *(When(to_stage=stage, then=Value(following)) for stage, following in NEXT_STAGE.items()),
+        default=Value(""),
+    )
+    moved_on = StageChange.objects.filter(
+        project_id=OuterRef("project_id"),
+        from_stage=OuterRef("to_stage"),
+        to_stage=OuterRef("next_stage"),
+        changed_at__gte=OuterRef("changed_at"),
+        changed_at__lt=end,
+    )
+    counts = {
+        row["to_stage"]: row
+        for row in StageChange.objects.filter(
+            project__in=projects,
+            to_stage__in=NEXT_STAGE,
+            changed_at__gte=start,
+            changed_at__lt=end,
+        )
+        .annotate(next_stage=next_stage, moved=Exists(moved_on))
+        .values("to_stage")
+        .annotate(
+            entered=Count("project_id", distinct=True),
+            moved_on=Count("project_id", distinct=True, filter=Q(moved=True)),
+        )
+        .order_by()
+    }
+    rows = []
+    for stage, following in NEXT_STAGE.items():
+        entered = counts.get(stage, {}).get("entered", 0)
+        moved = counts.get(stage, {}).get("moved_on", 0)
+        rows.append(
+            {
+                "from_stage": str(Stage(stage).label),
+                "to_stage": str(Stage(following).label),
+                "entered": entered,
+                "moved_on": moved,
+                "rate": percent(moved, entered),
+            }
+        )
+    return rows
+
+
+def stage_days(projects, period: Period, now: dt.datetime) -> list[dict]:
+    """Days each project spent in each stage, one row per project and stage.
+
+    A stay in a stage runs from the move into it to the project's next move (or, for the stay
+    it is still in, to the end of the period or now, whichever is earlier). The stays counted
+    are those that overlap the period: they began before it ended and had not ended before it
+    began. A project that came back to a stage adds its stays up. Computed in one query (the
+    end of each stay is a correlated subquery on the next move); the median and the slowest
+    are then taken from this small list of already-aggregated rows in Python, because a
+    median in SQL is PostgreSQL-only (``percentile_cont``) and its portable form (row numbers
+    and counts over a window, filtered) cannot be filtered on an aggregate by the ORM.
+    """
+    start, end = period.start(), period.end()
+    cap = min(end, now)
+    next_move = (
+        StageChange.objects.filter(project_id=OuterRef("project_id"))
+        .filter(
+            Q(changed_at__gt=OuterRef("changed_at"))
+            | Q(changed_at=OuterRef("changed_at"), pk__gt=OuterRef("pk"))
+        )
+        .order_by("changed_at", "pk")
+        .values("changed_at")[:1]
+    )
+    left_at = Least(Coalesce(F("left_at"), Value(cap)), Value(cap), output_field=DateTimeField())
+    stays = (
+        StageChange.objects.filter(
+            project__in=projects, to_stage__in=TIMED_STAGES, changed_at__lt=cap
+        )
+        .annotate(left_at=Subquery(next_move))
+        .filter(Q(left_at=None) | Q(left_at__gte=start))
+        .values(
+            "project_id",
+            "project__code",
+            "project__name",
+            "project__owner__full_name",
+            "project__owner__username",
+            "to_stage",
+        )
+        .annotate(
+            spent=Sum(ExpressionWrapper(left_at - F("changed_at"), output_field=DurationField()))
+        )
+        .order_by()
+    )
+    return [
+        {
+            "stage": row["to_stage"],
+            "code": row["project__code"],
+            "name": row["project__name"],
+            "owner": _owner_name(row["project__owner__full_name"], row["project__owner__username"]),
+            "days": round(row["spent"] / DAY, 1),
+        }
+        for row in stays
+    ]
+
+
+def stage_days_tables(stays: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The median days per stage and the slowest projects of each stage."""
+    by_stage_days: dict[str, list[dict]] = {stage: [] for stage in TIMED_STAGES}
+    for stay in stays:
+        by_stage_days[stay["stage"]].append(stay)
+    medians, slowest = [], []
+    for stage, rows in by_stage_days.items():
+        days = [row["days"] for row in rows]
+        medians.append(
+            {
+                **_stage_row(stage),
+                "projects": len(rows),
+                "median_days": round(statistics.median(days), 1) if days else None,
+                "max_days": max(days) if days else None,
+            }
+        )
+        ranked = sorted(rows, key=lambda row: (-row["days"], row["code"]))[:SLOWEST]
+        slowest.extend(
+            {
+                **_stage_row(stage),
+                "rank": rank,
+                **{k: row[k] for k in ("code", "name", "owner")},
+                "days": row["days"],
+            }
+            for rank, row in enumerate(ranked, start=1)
+        )
+    return medians, slowest
+
+
+def stalled(projects, stalled_days: int, now: dt.datetime) -> list[dict]:
+    """Live projects (not dropped, not yet operating) without a stage move for
+    ``stalled_days`` days or more, as of now; the longest-waiting first."""
+    last_move = Coalesce("stage_changed_at", "created_at")
+    rows = (
+        projects.filter(stage__in=LIVE_STAGES)
+        .annotate(last_move=last_move)
+        .filter(last_move__lte=now - stalled_days * DAY)
+        .order_by("last_move", "code")
+        .values("code", "name", "stage", "last_move", "owner__full_name", "owner__username")
+    )
+    return [
+        {
+            "code": row["code"],
+            "name": row["name"],
+            "owner": _owner_name(row["owner__full_name"], row["owner__username"]),
+            **_stage_row(row["stage"]),
+            "last_move": timezone.localtime(row["last_move"]).date(),
+            "days": (now - row["last_move"]) // DAY,
+        }
+        for row in rows
+    ]
+
+
+def against_target(projects, year: int) -> list[dict]:
+    """Projects signed (moved from negotiating to signed) and landed (from signed to landed)
+    in the year, and the planned investment of those signed, against the year's target. A
+    project that did it twice in the year (after a fall back) counts once."""
+    since = timezone.make_aware(dt.datetime(year, 1, 1))
+    until = timezone.make_aware(dt.datetime(year + 1, 1, 1))
+
+    def moved(from_stage, to_stage):
+        return Exists(
+            StageChange.objects.filter(
+                project_id=OuterRef("pk"),
+                from_stage=from_stage,
+                to_stage=to_stage,
+                changed_at__gte=since,
+                changed_at__lt=until,
+            )
+        )
+
+    signed = moved(Stage.NEGOTIATING, Stage.SIGNED)
+    actual = projects.aggregate(
+        signed_projects=Count("pk", filter=signed),
+        landed_projects=Count("pk", filter=moved(Stage.SIGNED, Stage.LANDED)),
+        planned_investment=Sum("planned_investment", filter=signed),
+    )
+    actual["planned_investment"] = _investment(actual["planned_investment"])
+    target = PipelineTarget.objects.filter(year=year).values(*actual).first() or {}
+    labels = {
+        "signed_projects": _("projects signed"),
+        "landed_projects": _("projects landed"),
+        "planned_investment": _("planned investment signed (100 million yuan)"),
+    }
+    rows = []
+    for key, label in labels.items():
+        goal = target.get(key)
+        rows.append(
+            {
+                "measure": str(label),
+                "target": goal,
+                "actual": actual[key],
+                "share": percent(actual[key], goal),
+            }
+        )
+    return rows
+
+
+EVENT_FIELDS = (
+    Field("event", _("event"), 36),
+    Field("date", _("date"), 12, "yyyy-mm-dd"),
+    Field("promoted", _("projects promoted"), 12),
+    Field("promoted_investment", _("planned investment promoted"), 16, "0.00"),
+    Field("signed", _("projects signed"), 12),
+    Field("signed_investment", _("planned investment signed"), 16, "0.00"),
+)
+CONVERSION_FIELDS = (
+    Field("from_stage", _("from stage"), 14),
+    Field("to_stage", _("to stage"), 14),
+    Field("entered", _("entered the stage"), 12),
+    Field("moved_on", _("moved on"), 12),
+    Field("rate", _("conversion (%)"), 12, "0.0"),
+)
+MEDIAN_FIELDS = (
+    *STAGE_FIELDS,
+    Field("projects", _("projects"), 10),
+    Field("median_days", _("median days"), 12, "0.0"),
+    Field("max_days", _("most days"), 12, "0.0"),
+)
+SLOWEST_FIELDS = (
+    *STAGE_FIELDS,
+    Field("rank", _("rank"), 6),
+    *PROJECT_FIELDS,
+    Field("days", _("days in stage"), 12, "0.0"),
+)
+STALLED_FIELDS = (
+    *PROJECT_FIELDS,
+    *STAGE_FIELDS,
+    Field("last_move", _("last stage change"), 12, "yyyy-mm-dd"),
+    Field("days", _("days without a change"), 12),
+)
+TARGET_FIELDS = (
+    Field("measure", _("measure"), 30),
+    Field("target", _("target"), 12),
+    Field("actual", _("actual"), 12),
+    Field("share", _("of target (%)"), 12, "0.0"),
+)
+
+
+def pipeline_report(user, params: dict) -> Report:
+    """Ten queries, plus one for the industry filter and two for the chain filter."""
+    period, now = params["period"], timezone.now()
+    stalled_days = params.get("stalled_days", 90)
+    year = params.get("year") or period.until.year
+    projects = pipeline_projects(params)
+    stages, totals = by_stage(projects)
+    medians, slowest = stage_days_tables(stage_days(projects, period, now))
+    stalled_rows = stalled(projects, stalled_days, now)
+    figures = [
+        Figure("projects", _("major projects"), totals["projects"]),
+        Figure(
+            "planned_investment",
+            _("planned investment (100 million yuan)"),
+            totals["planned_investment"],
+        ),
+        Figure("without_industry", _("projects without an industry"), totals["without_industry"]),
+        Figure("stalled_days", _("stalled after days without a change"), stalled_days),
+        Figure("stalled", _("stalled projects"), len(stalled_rows)),
+        Figure("target_year", _("target year"), year),
+    ]
+    return Report(
+        name="pipeline",
+        title=_("Project pipeline"),
+        period=period,
+        figures=figures,
+        tables=[
+            Table("by_stage", _("By stage"), (*STAGE_FIELDS, *COUNT_FIELDS), stages),
+            Table(
+                "by_industry",
+                _("By industry"),
+                (Field("industry", _("industry"), 24), *COUNT_FIELDS),
+                by_industry(projects),
+            ),
+            Table(
+                "by_owner",
+                _("By owner"),
+                (Field("owner", _("owner"), 16), *COUNT_FIELDS),
+                by_owner(projects),
+            ),
+            Table(
+                "by_kind",
+                _("By kind"),
+                (Field("kind", _("kind"), 16), *COUNT_FIELDS),
+                by_kind(projects),
+            ),
+            Table("by_event", _("By event"), EVENT_FIELDS, by_event(projects, period)),
+            Table("conversion", _("Conversion"), CONVERSION_FIELDS, conversion(projects, period)),
+            Table("stage_days", _("Days in stage"), MEDIAN_FIELDS, medians),
+            Table("slowest", _("Slowest projects"), SLOWEST_FIELDS, slowest),
+            Table("stalled", _("Stalled projects"), STALLED_FIELDS, stalled_rows),
+            Table("target", _("Against the target"), TARGET_FIELDS, against_target(projects, year)),
+        ],
+    )

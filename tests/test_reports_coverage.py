@@ -1,0 +1,223 @@
+"""The visit coverage report: exact shares, overdue days and interactions per month on a small
+hand-built data set (on 30 June 2024 at noon, Beijing time), the same numbers in the workbook,
+a fixed number of queries, the filters, and who may read it."""
+
+import datetime as dt
+import io
+import zoneinfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from accounts.roles import Role
+from chains.models import ChainLeaderAppointment
+from partners.models import Partner
+from partners.services import interaction_record
+from tests.factories import (
+    CarrierFactory,
+    ChainFactory,
+    IndustryFactory,
+    PartnerFactory,
+    SegmentFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/reports/coverage/"
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+NOW = dt.datetime(2024, 6, 30, 12, 0, tzinfo=BEIJING)
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=BEIJING)
+
+
+@pytest.fixture
+def today():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+class District:
+    """A甲 (chain leader, 30 days) seen on 20 June: in cadence. B乙 (doubling plan, 60 days)
+    last seen on 1 April: due 31 May, 30 days overdue. C丙 (90 days) never contacted, joined
+    on 2 January: due 1 April, 90 days overdue. D丁 (no steward, no industry) seen on 1 May:
+    in cadence. A withdrawn and an archived partner do not count."""
+
+    def __init__(self):
+        self.wang = UserFactory(username="a-wang", full_name="王芳", roles=[Role.STAFF])
+        self.li = UserFactory(username="b-li", full_name="李雷", roles=[Role.STAFF])
+        self.industry = IndustryFactory(name="A 高精尖")
+        other = IndustryFactory(name="B 航空")
+        self.chain = ChainFactory(name="A 智能制造", industry=self.industry)
+        segment = SegmentFactory(chain=self.chain, position=1)
+        self.zone = CarrierFactory(name="丽泽", kind="zone")
+        building = CarrierFactory(name="丽泽大厦", zone=self.zone)
+        self.first = PartnerFactory(
+            name="A甲科技", steward=self.wang, industries=[self.industry], carrier=building
+        )
+        self.second = PartnerFactory(
+            name="B乙科技",
+            steward=self.wang,
+            industries=[self.industry],
+            in_doubling_catalogue=True,
+        )
+        self.third = PartnerFactory(
+            name="C丙科技", steward=self.li, industries=[other], joined_on=dt.date(2024, 1, 2)
+        )
+        self.fourth = PartnerFactory(name="D丁科技")
+        PartnerFactory(name="E戊科技", steward=self.wang, status=Partner.Status.WITHDRAWN)
+        PartnerFactory(name="F己科技", steward=self.wang, archived_at=at(2024, 1, 1))
+        segment.partners.set([self.first, self.second])
+        ChainLeaderAppointment.objects.create(partner=self.first, chain=self.chain, year=2024)
+        for partner, by, when in (
+            (self.first, self.wang, at(2024, 6, 20, 9, 0)),
+            (self.first, self.wang, at(2024, 6, 1, 0, 30)),  # 31 May in UTC: June here
+            (self.second, self.wang, at(2024, 4, 1, 10, 0)),
+            (self.fourth, self.li, at(2023, 12, 31, 20, 0)),  # before the period
+            (self.fourth, self.li, at(2024, 5, 1, 15, 0)),
+        ):
+            interaction_record(
+                partner=partner, actor=by, kind="visit", occurred_at=when, summary="走访"
+            )
+
+
+@pytest.fixture
+def district(today):
+    return District()
+
+
+def rows(body, table):
+    return [tuple(row.values()) for row in body["tables"][table]["rows"]]
+
+
+def test_the_coverage_counts_exactly(api, district):
+    body = api.get(URL, {"year": 2024}).json()
+    assert body["figures"] == {
+        "partners": 4,
+        "contacted_in_cadence": 2,
+        "overdue": 2,
+        "share": 0.5,
+        "interactions": 4,
+    }
+    assert rows(body, "by_steward")[:2] == [("王芳", 2, 1, 1, 0.5), ("李雷", 1, 0, 1, 0.0)]
+    assert rows(body, "by_steward")[2][1:] == (1, 1, 0, 1.0)
+    assert rows(body, "by_industry")[:2] == [("A 高精尖", 2, 1, 1, 0.5), ("B 航空", 1, 0, 1, 0.0)]
+    assert rows(body, "by_industry")[2][1:] == (1, 1, 0, 1.0)
+    assert rows(body, "by_chain")[0] == ("A 智能制造", 2, 1, 1, 0.5)
+    assert rows(body, "by_chain")[1][1:] == (2, 1, 1, 0.5)
+    assert rows(body, "overdue") == [
+        ("C丙科技", "李雷", 90, None, "2024-04-01", 90),
+        ("B乙科技", "王芳", 60, "2024-04-01T10:00:00+08:00", "2024-05-31", 30),
+    ]
+    assert rows(body, "interactions") == [
+        ("王芳", "2024-04", 1),
+        ("王芳", "2024-06", 2),
+        ("李雷", "2024-05", 1),
+    ]
+
+
+def test_an_empty_period_counts_no_interactions(api, district):
+    body = api.get(URL, {"since": "2020-01-01", "until": "2020-12-31"}).json()
+    assert body["figures"]["interactions"] == 0
+    assert body["tables"]["interactions"]["rows"] == []
+    assert body["figures"]["overdue"] == 2  # coverage is as of today
+
+
+def test_no_partners_give_no_share(api, today):
+    body = api.get(URL, {"year": 2024}).json()
+    assert body["figures"] == {
+        "partners": 0,
+        "contacted_in_cadence": 0,
+        "overdue": 0,
+        "share": None,
+        "interactions": 0,
+    }
+    assert all(table["rows"] == [] for table in body["tables"].values())
+
+
+def test_filters_select_partners_and_recorders(api, district):
+    by_steward = api.get(URL, {"year": 2024, "steward": district.wang.pk}).json()
+    assert (by_steward["figures"]["partners"], by_steward["figures"]["overdue"]) == (2, 1)
+    assert rows(by_steward, "interactions") == [("王芳", "2024-04", 1), ("王芳", "2024-06", 2)]
+    by_industry = api.get(URL, {"year": 2024, "industry": district.industry.pk}).json()
+    assert by_industry["figures"]["partners"] == 2
+    assert by_industry["figures"]["interactions"] == 3
+    by_chain = api.get(URL, {"year": 2024, "chain": district.chain.pk}).json()
+    assert [r[0] for r in rows(by_chain, "overdue")] == ["B乙科技"]
+    by_zone = api.get(URL, {"year": 2024, "zone": district.zone.pk}).json()
+    assert (by_zone["figures"]["partners"], by_zone["figures"]["interactions"]) == (1, 2)
+    assert api.get(URL, {"steward": "x"}).status_code == 400
+
+
+def test_the_cadence_rules_set_the_days_overdue(api, district):
+    from partners.models import VisitCadenceRule
+
+    VisitCadenceRule.objects.filter(group="other").update(days=100)
+    body = api.get(URL, {"year": 2024}).json()
+    assert rows(body, "overdue")[0][0::5] == ("C丙科技", 80)
+
+
+def test_the_workbook_has_the_same_numbers(api, district):
+    body = api.get(URL, {"year": 2024}).json()
+    response = api.get(f"{URL}export/", {"year": 2024})
+    book = load_workbook(io.BytesIO(response.content))
+    summary = dict(list(book.worksheets[0].values)[1:])
+    assert list(summary.values()) == list(body["figures"].values())
+    for sheet, (key, table) in zip(book.worksheets[1:], body["tables"].items(), strict=True):
+        found = list(sheet.values)[1:]
+        expected = [tuple(row.values()) for row in table["rows"]]
+        assert len(found) == len(expected), key
+        for line, row in zip(found, expected, strict=True):
+            assert [_plain(v) for v in line] == [_plain(v) for v in row], key
+
+
+def _plain(value):
+    """The workbook's cell as the JSON shows it (dates as ISO text, local times)."""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time.min:
+            return value.date().isoformat()
+        return value.replace(tzinfo=BEIJING).isoformat()
+    if isinstance(value, str) and "T" in value and "+08:00" in value:
+        return value
+    return value
+
+
+def count_queries(client, **params) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(URL, {"year": 2024, **params}).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_a_fixed_number_of_queries(client, manager, district):
+    """The request's own queries (session, user, roles …), then twelve: the industry tree for
+    the partners and for the interactions, the cadence rules and roster year twice, the
+    totals, three breakdowns, the overdue list and the interactions per month."""
+    client.force_login(manager)
+    small = count_queries(client, industry=district.industry.pk)
+    for n in range(5):
+        partner = PartnerFactory(steward=UserFactory(), industries=[district.industry])
+        interaction_record(
+            partner=partner,
+            actor=UserFactory(),
+            kind="call",
+            occurred_at=at(2024, 2, n + 1),
+            summary="电话",
+        )
+    assert count_queries(client, industry=district.industry.pk) == small == 18
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.AUDITOR])
+def test_those_who_read_everything_read_it(client, role, today):
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(URL).status_code == 200
+
+
+def test_a_chain_leader_unit_cannot_read_it(client, today):
+    client.force_login(UserFactory(roles=[Role.CHAIN_LEADER], partner=PartnerFactory()))
+    assert client.get(URL).status_code == 403
+    assert client.get(f"{URL}export/").status_code == 403
