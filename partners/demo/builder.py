@@ -9,7 +9,7 @@ from collections import Counter
 
 from django.db import transaction
 
-from partners.demo import catalogue, engagement, organisations, pipeline
+from partners.demo import catalogue, doubling, engagement, organisations, pipeline
 from partners.demo.context import DemoSet
 
 
@@ -25,5 +25,7 @@ def load_demo_data() -> Counter:
     organisations.build_targets(demo)
     organisations.build_change_requests(demo)
     pipeline.build_projects(demo)
+    pipeline.build_pipeline_targets(demo)
+    doubling.build_doubling_indicators(demo)
     engagement.build_engagement(demo)
     return demo.created

@@ -6,10 +6,11 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.services import instance_create
 from partners.demo import reference as ref
 from partners.demo.context import DemoSet, aware, is_sample
 from projects import services as project_services
-from projects.models import Event, Project, Stage
+from projects.models import Event, PipelineTarget, Project, Stage
 
 PIPELINE_PROJECTS = 30
 DROP_REASON = "示例：投资方调整计划"
@@ -136,3 +137,23 @@ def stage_path(plan: ProjectPlan, rng: random.Random, start: dt.date, conference
         day += dt.timedelta(days=rng.randrange(20, 90))
         moves.append((stage, day))
     return moves
+
+
+PIPELINE_TARGETS = {2024: (20, 10, "500.00"), 2025: (24, 12, "600.00"), 2026: (28, 15, "700.00")}
+
+
+def build_pipeline_targets(demo: DemoSet) -> None:
+    """Yearly targets for the pipeline report: projects to sign and to land, investment (亿元)."""
+    existing = set(PipelineTarget.objects.values_list("year", flat=True))
+    for year, (signed, landed, investment) in PIPELINE_TARGETS.items():
+        if year in existing:
+            continue
+        instance_create(
+            PipelineTarget,
+            actor=None,
+            year=year,
+            signed_projects=signed,
+            landed_projects=landed,
+            planned_investment=Decimal(investment),
+        )
+        demo.count("pipeline targets")

@@ -139,3 +139,13 @@ def test_the_district_overview_report_shows_the_articles_figures(client, manager
     assert (conference["projects_promoted"], conference["projects_signed"]) == (20, 9)
     first = client.get("/api/v1/reports/overview/", {"year": 2023}).json()["tables"]["events"]
     assert max(row["partners_joined"] for row in first["rows"]) == 456
+
+
+def test_catalogue_enterprises_report_three_years_and_the_pipeline_has_targets():
+    from partners.models import DoublingIndicator
+    from projects.models import PipelineTarget
+
+    catalogue = Partner.objects.filter(in_doubling_catalogue=True, name__startswith="示例")
+    assert DoublingIndicator.objects.count() == catalogue.count() * 3
+    assert set(DoublingIndicator.objects.values_list("year", flat=True)) == {2023, 2024, 2025}
+    assert sorted(PipelineTarget.objects.values_list("year", flat=True)) == [2024, 2025, 2026]
