@@ -66,15 +66,7 @@ SEGMENT_FIELDS = (
     Field("targets", _("target companies"), 12),
     Field("partner_names", _("partner names"), 60),
 )
-GAP_FIELDS = (
-    Field("chain", _("chain"), 20),
-    Field("position", _("order in chain"), 8),
-    Field("segment", _("segment"), 20),
-    Field("strength", _("strength code"), 10),
-    Field("strength_label", _("strength"), 10),
-    Field("partners", _("partners"), 10),
-    Field("targets", _("target companies"), 12),
-)
+GAP_FIELDS = (*SEGMENT_FIELDS[:6], SEGMENT_FIELDS[8])  # up to the partners, and the targets
 LEADER_FIELDS = (
     Field("chain", _("chain"), 20),
     Field("partner", _("chain-leader unit"), 36),

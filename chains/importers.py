@@ -92,13 +92,7 @@ class AppointmentImporter(RowByRowImporter):
 
     def check_row(self, outcome: Outcome, row: dict, lookups: dict) -> None:
         year = self.parse(outcome, row, "year", cells.year)
-        chain_name = cells.text(row.get("chain"))
-        chain = lookups["chains"].get(chain_name)
-        if chain is None and chain_name:
-            outcome.reject(
-                self.column("chain"),
-                unknown_name_message(_("industry chain"), chain_name, lookups["chains"]),
-            )
+        chain = self.named(outcome, row, "chain", lookups["chains"], _("industry chain"))
         partner = lookups["partners"].resolve(self, outcome, row)
         _withdrawn(self, outcome, partner)
         note = self.parse(outcome, row, "note", cells.text) or ""
@@ -162,13 +156,7 @@ class WorkCampMemberImporter(RowByRowImporter):
         }
 
     def check_row(self, outcome: Outcome, row: dict, lookups: dict) -> None:
-        camp_name = cells.text(row.get("camp"))
-        camp = lookups["camps"].get(camp_name)
-        if camp is None and camp_name:
-            outcome.reject(
-                self.column("camp"),
-                unknown_name_message(_("work camp"), camp_name, lookups["camps"]),
-            )
+        camp = self.named(outcome, row, "camp", lookups["camps"], _("work camp"))
         partner = lookups["partners"].resolve(self, outcome, row)
         _withdrawn(self, outcome, partner)
         outcome.values = {

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.imports.columns import CellError, Column, Header
+from core.imports.columns import text as cells_text
 from core.imports.files import Row
 
 CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
@@ -87,6 +88,15 @@ class Importer:
         except CellError as error:
             outcome.reject(column, str(error))
             return None
+
+    def named(self, outcome: Outcome, row: dict, key: str, known: dict, kind: str):
+        """The object the cell names among ``known`` (name → object), or None with the row
+        rejected and the closest known name suggested."""
+        name = cells_text(row.get(key))
+        found = known.get(name)
+        if found is None and name:
+            outcome.reject(self.column(key), unknown_name_message(kind, name, known))
+        return found
 
     def _reject_repeats(self, outcomes: list[Outcome]) -> None:
         if not self.key_columns:
