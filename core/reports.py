@@ -18,26 +18,17 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.exports import (
-    HEADER_ALIGNMENT,
-    HEADER_BORDER,
-    HEADER_FILL,
-    HEADER_FONT,
-    XLSX_MEDIA_TYPE,
-    sheet_title,
-)
+from core.exports import XLSX_MEDIA_TYPE, CellWriter, sheet_title
 
 
 @dataclass(frozen=True)
@@ -159,42 +150,34 @@ def report_json(report: Report) -> dict:
     }
 
 
-def _excel_value(value):
-    if isinstance(value, dt.datetime) and value.tzinfo:
-        return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    return value
+SUMMARY_FIELDS = (
+    Field("label", gettext_lazy("Figure"), 40),
+    Field("value", gettext_lazy("Value"), 16),
+)
 
 
 def report_workbook(report: Report) -> bytes:
-    """A sheet of headline figures (if any), then one sheet per table."""
+    """A sheet of headline figures (if any), then one sheet per table, with the cells written as
+    the list exports write theirs (``core.exports.CellWriter``)."""
     workbook = Workbook(write_only=True)
-    if report.figures:
-        sheet = workbook.create_sheet(sheet_title(_("Summary")))
-        sheet.append([_header(sheet, _("Figure")), _header(sheet, _("Value"))])
-        for figure in report.figures:
-            sheet.append([str(figure.label), _excel_value(figure.value)])
-    for table in report.tables:
-        sheet = workbook.create_sheet(sheet_title(table.title))
-        for index, column in enumerate(table.fields, start=1):
+    sheets = [(_("Summary"), SUMMARY_FIELDS, _figure_rows(report))] if report.figures else []
+    sheets += [(table.title, table.fields, table.rows) for table in report.tables]
+    for title, fields, rows in sheets:
+        sheet = workbook.create_sheet(sheet_title(title))
+        for index, column in enumerate(fields, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         sheet.freeze_panes = "A2"
-        sheet.append([_header(sheet, f.label) for f in table.fields])
-        for row in table.rows:
-            sheet.append([_excel_value(row.get(f.key)) for f in table.fields])
+        writer = CellWriter(sheet, fields)
+        sheet.append(writer.header(fields))
+        for row in rows:
+            sheet.append(writer.row([row.get(f.key) for f in fields]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _header(sheet, label) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, str(capfirst(label)))
-    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    cell.alignment, cell.border = HEADER_ALIGNMENT, HEADER_BORDER
-    return cell
+def _figure_rows(report: Report) -> list[dict]:
+    return [{"label": str(figure.label), "value": figure.value} for figure in report.figures]
 
 
 PARAMETERS = [

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from config.celery import app as celery_app
 from core.imports.files import OLE_MAGIC
+from core.imports.models import ImportBatch
 from partners.models import Partner
 from tests.factories import sample_code
 from tests.test_imports_partners import row, upload, workbook
@@ -65,6 +66,8 @@ def test_a_fifty_megabyte_file_is_refused_before_it_is_read(api):
 def test_an_empty_file(api):
     response = upload(api, b"")
     assert response.status_code == 400
+    assert response.json()["fields"]["file"][0]["code"] == "empty"
+    assert not ImportBatch.objects.exists()
 
 
 def test_a_million_blank_rows_end_the_table(api, settings):

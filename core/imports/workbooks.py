@@ -6,15 +6,13 @@ import re
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
+from core.exports import style_header
 from core.imports.base import IMPORTERS
 from core.imports.columns import find_header
 from core.imports.files import read_rows
 from core.imports.models import ImportBatch
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-BOLD = Font(bold=True)
 COLUMN_WIDTH = 22
 
 
@@ -27,9 +25,7 @@ def _save(workbook: Workbook) -> bytes:
 def _header_row(sheet, labels: list[str]) -> None:
     sheet.append(labels)
     for cell in sheet[1]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        style_header(cell)
         sheet.column_dimensions[cell.column_letter].width = COLUMN_WIDTH
     sheet.freeze_panes = "A2"
 

@@ -173,6 +173,8 @@ class PartnerImporter(Importer):
         outcome.target = target
         if outcome.action == "reject":
             return
+        if target is None:
+            values["contact"] = self._contact_changes(None, values, lookups)
         if target is not None:
             changed = self._changes(target, values, lookups)
             outcome.action = UPDATE if changed else UNCHANGED
@@ -310,16 +312,20 @@ class PartnerImporter(Importer):
             changes["contact"] = contact
         return changes
 
-    def _contact_changes(self, partner: Partner, values: dict, lookups: Lookups) -> dict:
+    def _contact_changes(self, partner: Partner | None, values: dict, lookups: Lookups) -> dict:
+        """What the row does to its partner's contact person, found among the contacts looked up
+        in ``prepare``: nothing, a new contact (primary if the partner has none yet), or the
+        changed fields of the contact of that name."""
         name = values.get("contact_name")
         if not name:
             return {}
-        given = {f: values.get(f"contact_{f}") or "" for f in CONTACT_FIELDS}
-        existing = lookups.contacts.get((partner.pk, name))
+        given = {f: values[f"contact_{f}"] for f in CONTACT_FIELDS if values.get(f"contact_{f}")}
+        existing = lookups.contacts.get((partner.pk, name)) if partner else None
         if existing is None:
-            return {"name": name, **given}
-        changed = {f: v for f, v in given.items() if v and getattr(existing, f) != v}
-        return {"name": name, **changed} if changed else {}
+            primary = partner is None or partner.pk not in lookups.with_primary
+            return {"existing": None, "name": name, "fields": given, "primary": primary}
+        changed = {f: v for f, v in given.items() if getattr(existing, f) != v}
+        return {"existing": existing, "fields": changed} if changed else {}
 
     def write(self, outcomes: list[Outcome], batch) -> Counts:
         writer = PartnerWriter(self.actor, batch)
@@ -388,20 +394,18 @@ class PartnerWriter:
         )
 
     def _save_contacts(self) -> None:
+        plans = [(p, v["contact"]) for p, v in self.new if v.get("contact")]
+        plans += [(p, c["contact"]) for p, c in self.changed if "contact" in c]
         new_contacts, changed_contacts = [], []
-        pairs = [(p, v) for p, v in self.new if v.get("contact_name")]
-        pairs += [(p, c["contact"]) for p, c in self.changed if "contact" in c]
-        existing = self._existing_contacts([p.pk for p, _c in pairs])
-        for partner, values in pairs:
-            name = values.get("contact_name") or values.get("name")
-            fields = self._contact_fields(values)
-            contact = existing.get((partner.pk, name))
+        for partner, plan in plans:
+            contact = plan["existing"]
             if contact is None:
-                contact = ContactPerson(partner=partner, name=name, **fields)
-                contact.is_primary = partner.pk not in existing.get("with_primary", set())
+                contact = ContactPerson(
+                    partner=partner, name=plan["name"], is_primary=plan["primary"], **plan["fields"]
+                )
                 new_contacts.append(contact)
             else:
-                for key, value in fields.items():
+                for key, value in plan["fields"].items():
                     setattr(contact, key, value)
                 contact.version += 1
                 changed_contacts.append(contact)
@@ -413,23 +417,3 @@ class PartnerWriter:
         kwargs = {"user": self.actor, "reason": self.reason}
         bulk_record_history(ContactPerson, new_contacts, created=True, **kwargs)
         bulk_record_history(ContactPerson, changed_contacts, created=False, **kwargs)
-
-    @staticmethod
-    def _contact_fields(values: dict) -> dict:
-        """From a new partner's row (contact_*) or an existing contact's changes (bare)."""
-        fields = {}
-        for name in CONTACT_FIELDS:
-            value = values.get(f"contact_{name}", values.get(name))
-            if value:
-                fields[name] = value
-        return fields
-
-    @staticmethod
-    def _existing_contacts(partner_ids: list[int]) -> dict:
-        existing: dict = {"with_primary": set()}
-        for chunk in chunks(partner_ids):
-            for contact in ContactPerson.objects.filter(partner_id__in=chunk):
-                existing[(contact.partner_id, contact.name)] = contact
-                if contact.is_primary:
-                    existing["with_primary"].add(contact.partner_id)
-        return existing
