@@ -7,5 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Shared infrastructure")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from core import checks  # noqa: F401 - registers the deployment checks
         from core.imports import permissions  # noqa: F401 - registers the rules
+        from core.sql import register_sqlite_aggregates
+
+        connection_created.connect(register_sqlite_aggregates, dispatch_uid="sqlite_aggregates")

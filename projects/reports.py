@@ -15,7 +15,6 @@ target. The breakdowns by stage, industry, owner and kind are the pipeline as it
 
 import datetime as dt
 import itertools
-import statistics
 from decimal import Decimal
 
 from django.db.models import (
@@ -26,6 +25,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -33,14 +33,16 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Least, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chains.models import IndustryChain
 from chains.selectors import industry_ids_with_descendants
 from core.reports import Field, Figure, Period, Report, Table
+from core.sql import DurationInDays, PercentileCont
 from projects.models import Event, PipelineTarget, Project, Stage, StageChange
 
 ZERO = Decimal("0.00")
@@ -310,17 +312,14 @@ def conversion(projects, period: Period) -> list[dict]:
     return rows
 
 
-def stage_days(projects, period: Period, now: dt.datetime) -> list[dict]:
-    """Days each project spent in each stage, one row per project and stage.
+def stage_stays(projects, period: Period, now: dt.datetime) -> QuerySet:
+    """Days each project spent in each stage, one row per project and stage (a query).
 
     A stay in a stage runs from the move into it to the project's next move (or, for the stay
     it is still in, to the end of the period or now, whichever is earlier). The stays counted
     are those that overlap the period: they began before it ended and had not ended before it
-    began. A project that came back to a stage adds its stays up. Computed in one query (the
-    end of each stay is a correlated subquery on the next move); the median and the slowest
-    are then taken from this small list of already-aggregated rows in Python, because a
-    median in SQL is PostgreSQL-only (``percentile_cont``) and its portable form (row numbers
-    and counts over a window, filtered) cannot be filtered on an aggregate by the ORM.
+    began. A project that came back to a stage adds its stays up. The end of each stay is a
+    correlated subquery on the next move.
     """
     start, end = period.start(), period.end()
     cap = min(end, now)
@@ -334,7 +333,8 @@ def stage_days(projects, period: Period, now: dt.datetime) -> list[dict]:
         .values("changed_at")[:1]
     )
     left_at = Least(Coalesce(F("left_at"), Value(cap)), Value(cap), output_field=DateTimeField())
-    stays = (
+    spent = ExpressionWrapper(left_at - F("changed_at"), output_field=DurationField())
+    return (
         StageChange.objects.filter(
             project__in=projects, to_stage__in=TIMED_STAGES, changed_at__lt=cap
         )
@@ -342,56 +342,62 @@ def stage_days(projects, period: Period, now: dt.datetime) -> list[dict]:
         .filter(Q(left_at=None) | Q(left_at__gte=start))
         .values(
             "project_id",
+            "to_stage",
             "project__code",
             "project__name",
             "project__owner__full_name",
             "project__owner__username",
-            "to_stage",
         )
-        .annotate(
-            spent=Sum(ExpressionWrapper(left_at - F("changed_at"), output_field=DurationField()))
-        )
+        .annotate(days=DurationInDays(Sum(spent)))
         .order_by()
     )
+
+
+def _days(value) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def stage_medians(stays: QuerySet) -> list[dict]:
+    """Per stage: the projects that stayed in it, the median and the most days (one query)."""
+    measures = {}
+    for stage in TIMED_STAGES:
+        in_stage = Q(to_stage=stage)
+        measures[f"{stage}_projects"] = Count("project_id", filter=in_stage)
+        measures[f"{stage}_median"] = PercentileCont("days", 0.5, filter=in_stage)
+        measures[f"{stage}_max"] = Max("days", filter=in_stage)
+    found = stays.aggregate(**measures)
     return [
         {
-            "stage": row["to_stage"],
-            "code": row["project__code"],
-            "name": row["project__name"],
-            "owner": _owner_name(row["project__owner__full_name"], row["project__owner__username"]),
-            "days": round(row["spent"] / DAY, 1),
+            **_stage_row(stage),
+            "projects": found[f"{stage}_projects"],
+            "median_days": _days(found[f"{stage}_median"]),
+            "max_days": _days(found[f"{stage}_max"]),
         }
-        for row in stays
+        for stage in TIMED_STAGES
     ]
 
 
-def stage_days_tables(stays: list[dict]) -> tuple[list[dict], list[dict]]:
-    """The median days per stage and the slowest projects of each stage."""
-    by_stage_days: dict[str, list[dict]] = {stage: [] for stage in TIMED_STAGES}
-    for stay in stays:
-        by_stage_days[stay["stage"]].append(stay)
-    medians, slowest = [], []
-    for stage, rows in by_stage_days.items():
-        days = [row["days"] for row in rows]
-        medians.append(
-            {
-                **_stage_row(stage),
-                "projects": len(rows),
-                "median_days": round(statistics.median(days), 1) if days else None,
-                "max_days": max(days) if days else None,
-            }
-        )
-        ranked = sorted(rows, key=lambda row: (-row["days"], row["code"]))[:SLOWEST]
-        slowest.extend(
-            {
-                **_stage_row(stage),
-                "rank": rank,
-                **{k: row[k] for k in ("code", "name", "owner")},
-                "days": row["days"],
-            }
-            for rank, row in enumerate(ranked, start=1)
-        )
-    return medians, slowest
+def slowest_stays(stays: QuerySet) -> list[dict]:
+    """The ``SLOWEST`` projects with the most days in each stage (one query, ranked by a
+    window over the stays)."""
+    rank = Window(
+        RowNumber(),
+        partition_by=F("to_stage"),
+        order_by=[F("days").desc(), F("project__code").asc()],
+    )
+    rows = stays.annotate(rank=rank).filter(rank__lte=SLOWEST)
+    order = {stage: position for position, stage in enumerate(TIMED_STAGES)}
+    return [
+        {
+            **_stage_row(row["to_stage"]),
+            "rank": row["rank"],
+            "code": row["project__code"],
+            "name": row["project__name"],
+            "owner": _owner_name(row["project__owner__full_name"], row["project__owner__username"]),
+            "days": _days(row["days"]),
+        }
+        for row in sorted(rows, key=lambda row: (order[row["to_stage"]], row["rank"]))
+    ]
 
 
 def stalled(projects, stalled_days: int, now: dt.datetime) -> list[dict]:
@@ -505,13 +511,13 @@ TARGET_FIELDS = (
 
 
 def pipeline_report(user, params: dict) -> Report:
-    """Ten queries, plus one for the industry filter and two for the chain filter."""
+    """Eleven queries, plus one for the industry filter and two for the chain filter."""
     period, now = params["period"], timezone.now()
     stalled_days = params.get("stalled_days", 90)
     year = params.get("year") or period.until.year
     projects = pipeline_projects(params)
     stages, totals = by_stage(projects)
-    medians, slowest = stage_days_tables(stage_days(projects, period, now))
+    stays = stage_stays(projects, period, now)
     stalled_rows = stalled(projects, stalled_days, now)
     figures = [
         Figure("projects", _("major projects"), totals["projects"]),
@@ -552,8 +558,8 @@ def pipeline_report(user, params: dict) -> Report:
             ),
             Table("by_event", _("By event"), EVENT_FIELDS, by_event(projects, period)),
             Table("conversion", _("Conversion"), CONVERSION_FIELDS, conversion(projects, period)),
-            Table("stage_days", _("Days in stage"), MEDIAN_FIELDS, medians),
-            Table("slowest", _("Slowest projects"), SLOWEST_FIELDS, slowest),
+            Table("stage_days", _("Days in stage"), MEDIAN_FIELDS, stage_medians(stays)),
+            Table("slowest", _("Slowest projects"), SLOWEST_FIELDS, slowest_stays(stays)),
             Table("stalled", _("Stalled projects"), STALLED_FIELDS, stalled_rows),
             Table("target", _("Against the target"), TARGET_FIELDS, against_target(projects, year)),
         ],

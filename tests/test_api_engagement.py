@@ -9,7 +9,12 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from partners.models import EnterpriseRequest, FollowUp
-from partners.services import follow_up_create, interaction_record, request_raise
+from partners.services import (
+    follow_up_create,
+    interaction_record,
+    request_change_status,
+    request_raise,
+)
 from tests.factories import ContactFactory, PartnerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,9 +151,7 @@ def test_a_chain_leader_raises_its_own_request_and_rates_it(leader):
     assert (
         client.post(f"/api/v1/requests/{request.pk}/rate/", {"satisfaction": 5}).status_code == 409
     )
-    request.status = "resolved"
-    request.resolved_at = timezone.now()
-    request.save()
+    request_change_status(request=request, actor=UserFactory(), to_status="resolved")
     rated = client.post(f"/api/v1/requests/{request.pk}/rate/", {"satisfaction": 4})
     assert rated.status_code == 200
     assert rated.json()["satisfaction"] == 4

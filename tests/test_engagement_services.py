@@ -2,8 +2,10 @@
 transaction; requests get working-day deadlines; every request change is recorded."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,6 +22,8 @@ from partners.services import (
     request_reassign,
 )
 from tests.factories import ContactFactory, PartnerFactory, UserFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +159,21 @@ def test_request_rules_refuse_bad_moves(staff_user):
         request_rate(request=request, actor=staff_user, satisfaction=6)
     with pytest.raises(IntegrityError), transaction.atomic():
         EnterpriseRequest.objects.filter(pk=request.pk).update(satisfaction=0)
+
+
+def test_resolving_records_the_working_days_taken_and_reopening_clears_them(staff_user):
+    request = request_raise(
+        partner=PartnerFactory(),
+        actor=staff_user,
+        category="finance",
+        description="贷款贴息",
+        received_on=dt.date(2024, 3, 29),
+    )
+    # Friday 29 March to Wednesday 10 April 2024: Qingming 4-6 April off, Sunday 7 April worked.
+    with time_machine.travel(dt.datetime(2024, 4, 10, 15, 0, tzinfo=SHANGHAI), tick=False):
+        request = request_change_status(request=request, actor=staff_user, to_status="resolved")
+    assert request.handling_workdays == 7
+    request = request_change_status(request=request, actor=staff_user, to_status="in_progress")
+    assert (request.resolved_at, request.handling_workdays) == (None, None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EnterpriseRequest.objects.filter(pk=request.pk).update(handling_workdays=3)

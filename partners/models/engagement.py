@@ -222,6 +222,12 @@ class EnterpriseRequest(VersionedModel):
         _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # Derived when the request is resolved (services.engagement.request_handling_workdays):
+    # a working day follows the holiday calendar, which the database does not have, and the
+    # request report takes averages and percentiles of this in SQL.
+    handling_workdays = models.PositiveIntegerField(
+        _("handling (working days)"), null=True, blank=True, editable=False
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction"),
@@ -269,6 +275,12 @@ class EnterpriseRequest(VersionedModel):
                 violation_error_message=_(
                     "The deadline cannot be before the request was received."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, handling_workdays__isnull=True)
+                | Q(resolved_at__isnull=False, handling_workdays__isnull=False),
+                name="request_handling_days_when_resolved",
+                violation_error_code="request_handling_days_when_resolved",
             ),
             models.CheckConstraint(
                 condition=Q(satisfaction__isnull=True) | Q(status__in=["resolved", "closed"]),

@@ -11,38 +11,30 @@ Definitions:
 - *on time*: resolved on or before its ``deadline`` (the working-day deadline, after any
   extension), the resolution date taken in the site's time zone; resolved on the deadline day
   is on time.
-- *handling days*: ``workdays_between(received_on, resolution date)`` from
-  ``partners.workdays``: working days after the day received up to and including the day
-  resolved (0 for a request resolved the day it came in).
+- *handling days*: the request's ``handling_workdays``, set when it is resolved: working days
+  after the day received up to and including the day resolved (0 for a request resolved the
+  day it came in), by the State Council's holiday calendar (``partners.workdays``), which the
+  database does not have; that is why it is stored rather than computed here.
 - *90th percentile*: interpolated between the two nearest values, as PostgreSQL's
-  ``percentile_cont(0.9)`` does.
+  ``percentile_cont(0.9)`` (``core.sql.PercentileCont``, also on SQLite).
 - *overdue*: open (received or in progress) with a deadline before today, whenever it was
   received: the period does not apply to this list. Its working days overdue count from the
   deadline to today.
 
 Filters that apply (to the request's partner): industry (and below), chain, steward, zone.
 
-Why the handling days are computed in Python: a working day depends on the State Council's
-holiday calendar (the chinese-calendar package, ``partners.workdays``), which the database does
-not have, so no SQL expression can count them consistently with the deadlines. The selector
-therefore fetches the (group, received, resolved) date triples of the resolved requests in ONE
-query and computes working days, averages and percentiles over that list; this also spares a
-PostgreSQL-only percentile function (the project also runs on SQLite).
-
-Three queries, whatever the data size: the counts grouped by category and department (totals
-and both tables are sums of those few rows), the resolved requests' dates, the overdue list.
+Four queries, whatever the data size: the totals, the figures by category, by department (each
+a GROUP BY with its averages and percentile, as a percentile of a group is not a sum of its
+parts), and the overdue list.
 """
 
-import math
-from collections import defaultdict
-from collections.abc import Iterable
-
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.reports import Field, Figure, Report, Table
+from core.sql import PercentileCont
 from partners.models import EnterpriseRequest
 from partners.models.engagement import RequestCategory, RequestStatus
 from partners.reports.filtering import partner_condition
@@ -96,90 +88,78 @@ def request_handling(user, params: dict) -> Report:
     partners = partner_condition(params, "partner")
     received = EnterpriseRequest.objects.filter(
         partners, received_on__range=(period.since, period.until)
-    ).annotate(resolved_on=TruncDate("resolved_at"))
-    counts = list(
-        received.values("category", "owner_department")
-        .annotate(
-            received=Count("pk"),
-            resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
-            resolved_on_time=Count("pk", filter=Q(resolved_on__lte=F("deadline"))),
-            rated=Count("satisfaction"),
-            satisfaction_sum=Sum("satisfaction"),
-        )
-        .order_by()
     )
-    durations = [
-        (category, department, workdays_between(received_on, resolved_on))
-        for category, department, received_on, resolved_on in received.filter(
-            resolved_at__isnull=False
-        ).values_list("category", "owner_department", "received_on", "resolved_on")
-    ]
     overdue = _overdue_rows(partners)
-    totals = _summary(counts, [days for _c, _d, days in durations])
-    figures = {**totals, "overdue": len(overdue)}
+    figures = {**_totals(received), "overdue": len(overdue)}
     return Report(
         name="requests",
         title=_("Request handling"),
         period=period,
         figures=[Figure(key, label, figures[key]) for key, label in FIGURES],
         tables=[
-            Table(
-                "by_category",
-                _("By category"),
-                CATEGORY_FIELDS,
-                _by_category(counts, durations),
-            ),
+            Table("by_category", _("By category"), CATEGORY_FIELDS, _by_category(received)),
             Table(
                 "by_department",
                 _("By owner department"),
                 DEPARTMENT_FIELDS,
-                _by_department(counts, durations),
+                _by_department(received),
             ),
             Table("overdue", _("Overdue requests"), OVERDUE_FIELDS, overdue),
         ],
     )
 
 
-def _summary(counts: Iterable[dict], days: list[int]) -> dict:
-    """Sums of already-grouped counts, and the handling statistics of ``days``."""
-    sums = {key: sum(row[key] or 0 for row in counts) for key in COUNTS}
+def _measures() -> dict:
+    """The aggregates of a set of received requests (the resolution date in local time)."""
     return {
-        "received": sums["received"],
-        "resolved": sums["resolved"],
-        "resolved_on_time": sums["resolved_on_time"],
-        "average_handling_days": round(sum(days) / len(days), 1) if days else None,
-        "p90_handling_days": percentile(days, PERCENTILE),
-        "average_satisfaction": (
-            round(sums["satisfaction_sum"] / sums["rated"], 2) if sums["rated"] else None
-        ),
+        "received": Count("pk"),
+        "resolved": Count("pk", filter=Q(resolved_at__isnull=False)),
+        "resolved_on_time": Count("pk", filter=Q(resolved_on__lte=F("deadline"))),
+        "average_handling_days": Avg("handling_workdays"),
+        "p90_handling_days": PercentileCont("handling_workdays", PERCENTILE),
+        "average_satisfaction": Avg("satisfaction"),
     }
 
 
-def _grouped(counts, durations, index: int, key: str) -> dict:
-    """Counts and handling days by the group at ``index`` of each (category, department)."""
-    groups: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for row in counts:
-        groups[row[key]][0].append(row)
-    for duration in durations:
-        groups[duration[index]][1].append(duration[2])
-    return {name: _summary(rows, days) for name, (rows, days) in groups.items()}
+def _rounded(row: dict) -> dict:
+    """Averages and the percentile with the decimals the report shows."""
+    places = {"average_handling_days": 1, "p90_handling_days": 1, "average_satisfaction": 2}
+    return {
+        **row,
+        **{
+            key: None if row[key] is None else round(float(row[key]), digits)
+            for key, digits in places.items()
+        },
+    }
 
 
-def _by_category(counts, durations) -> list[dict]:
-    groups = _grouped(counts, durations, 0, "category")
+def _with_resolution_date(requests):
+    return requests.annotate(resolved_on=TruncDate("resolved_at"))
+
+
+def _totals(received) -> dict:
+    return _rounded(_with_resolution_date(received).aggregate(**_measures()))
+
+
+def _grouped(received, key: str):
+    return _with_resolution_date(received).values(key).annotate(**_measures()).order_by(key)
+
+
+def _by_category(received) -> list[dict]:
+    groups = {row["category"]: _rounded(row) for row in _grouped(received, "category")}
     return [
-        {"category": str(label), **groups[value]}
+        {**groups[value], "category": str(label)}
         for value, label in RequestCategory.choices
         if value in groups
     ]
 
 
-def _by_department(counts, durations) -> list[dict]:
-    groups = _grouped(counts, durations, 1, "owner_department")
+def _by_department(received) -> list[dict]:
+    rows = [_rounded(row) for row in _grouped(received, "owner_department")]
     unassigned = str(_("(no department)"))
-    return [
-        {"owner_department": name or unassigned, **groups[name]}
-        for name in sorted(groups, key=lambda name: (name == "", name))
+    named = [row for row in rows if row["owner_department"]]
+    return named + [
+        {**row, "owner_department": unassigned} for row in rows if not row["owner_department"]
     ]
 
 
@@ -224,16 +204,3 @@ def _overdue_rows(partners) -> list[dict]:
             deadline,
         ) in requests
     ]
-
-
-def percentile(values: list[int], fraction: float) -> float | None:
-    """The ``fraction`` percentile of ``values``, interpolated between the nearest two (as
-    ``percentile_cont``), rounded to one decimal; None without values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = fraction * (len(ordered) - 1)
-    lower = math.floor(position)
-    upper = min(lower + 1, len(ordered) - 1)
-    value = ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
-    return round(value, 1)

@@ -24,7 +24,7 @@ from partners.models import (
     RequestDeadlineRule,
     RequestEvent,
 )
-from partners.workdays import add_workdays
+from partners.workdays import add_workdays, workdays_between
 
 DEFAULT_REQUEST_WORKING_DAYS = 10
 
@@ -218,14 +218,21 @@ def request_change_status(
     now = timezone.now()
     if to_status == "resolved":
         request.resolved_at = now
+        request.handling_workdays = request_handling_workdays(request.received_on, now)
     if to_status == "closed":
         request.closed_at = now
     if to_status == "in_progress":
-        request.resolved_at = None
+        request.resolved_at = request.handling_workdays = None
     request.full_clean()
     request.save()
     _event(request, actor, RequestEvent.Kind.STATUS, before, to_status, note)
     return request
+
+
+def request_handling_workdays(received_on: dt.date, resolved_at: dt.datetime) -> int:
+    """Working days after the day received up to and including the day resolved (local time):
+    0 for a request resolved the day it came in."""
+    return workdays_between(received_on, timezone.localtime(resolved_at).date())
 
 
 def _status_label(status: str) -> str:

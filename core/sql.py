@@ -1,0 +1,91 @@
+"""SQL the ORM lacks, portable to both databases the project runs on.
+
+``PercentileCont`` is PostgreSQL's ``percentile_cont(f) WITHIN GROUP (ORDER BY x)``: the value at
+fraction ``f`` of the ordered non-null values, interpolated linearly between the two nearest
+(the median is ``f = 0.5``). SQLite has no such aggregate, so ``register_sqlite_aggregates``
+gives each SQLite connection one computing the same thing, the way Django itself gives SQLite
+its ``STDDEV_POP`` and ``VAR_SAMP``; reports then compute percentiles in the database on both.
+"""
+
+import math
+
+from django.db.models import Aggregate, FloatField, Func
+
+SQLITE_PERCENTILE = "fengtai_percentile_cont"
+
+
+class PercentileCont(Aggregate):
+    """The continuous percentile ``fraction`` (0 to 1) of ``expression``; None without values."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    output_field = FloatField()
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    allow_distinct = False
+
+    def __init__(self, expression, fraction: float, **extra):
+        fraction = float(fraction)
+        if not 0 <= fraction <= 1:
+            raise ValueError("A percentile's fraction lies between 0 and 1.")
+        self.fraction = fraction
+        super().__init__(expression, **extra)
+
+    def get_source_fields(self):
+        return [FloatField()]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        extra_context.setdefault("fraction", repr(self.fraction))
+        return super().as_sql(compiler, connection, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Set on a copy, not passed as arguments: Aggregate.as_sql passes its own template on
+        # when it adds a FILTER clause.
+        sqlite = self.copy()
+        sqlite.function = SQLITE_PERCENTILE
+        sqlite.template = "%(function)s(%(expressions)s, %(fraction)s)"
+        return sqlite.as_sql(compiler, connection, **extra_context)
+
+
+class DurationInDays(Func):
+    """A duration (an interval on PostgreSQL, microseconds on SQLite) as a number of days."""
+
+    output_field = FloatField()
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) / 86400.0)"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="(%(expressions)s / 86400000000.0)", **extra_context
+        )
+
+
+class _SQLitePercentile:
+    """The SQLite side of ``PercentileCont`` (called by SQLite, one instance per group)."""
+
+    def __init__(self):
+        self.values: list[float] = []
+        self.fraction = 0.0
+
+    def step(self, value, fraction):
+        self.fraction = fraction
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        return interpolated_percentile(self.values, self.fraction)
+
+
+def interpolated_percentile(values: list[float], fraction: float) -> float | None:
+    """As ``percentile_cont``: the value at ``fraction`` of the sorted values, interpolated."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    lower = math.floor(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def register_sqlite_aggregates(sender, connection, **kwargs) -> None:
+    """``connection_created`` receiver: adds the aggregates to each new SQLite connection."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_aggregate(SQLITE_PERCENTILE, 2, _SQLitePercentile)
