@@ -157,9 +157,10 @@ def _chains(user, params: dict):
     return chains.values("pk")
 
 
-def _count(queryset) -> Coalesce:
-    """The number of rows of a correlated ``queryset`` of segment members."""
-    counted = queryset.order_by().values("chainsegment").annotate(n=Count("pk")).values("n")
+def _count(queryset, segment_field: str = "chainsegment") -> Coalesce:
+    """The number of rows of a correlated ``queryset`` of one segment's rows. A subquery, not a
+    join: the segment rows are not grouped, and the counts are taken once per segment."""
+    counted = queryset.order_by().values(segment_field).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
@@ -184,9 +185,11 @@ def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
             n_partners=_count(members),
             n_chain_leaders=_count(members.filter(Exists(leads_the_chain))),
             n_qualified=_count(members.filter(Exists(tags))),
-            n_targets=Count(
-                "target_companies",
-                filter=~Q(target_companies__status=TargetCompany.Status.ABANDONED),
+            n_targets=_count(
+                TargetCompany.objects.filter(segment=OuterRef("pk")).exclude(
+                    status=TargetCompany.Status.ABANDONED
+                ),
+                "segment",
             ),
         )
         .annotate(
