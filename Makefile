@@ -12,7 +12,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	SECRET_KEY=test-only-secret-key DEBUG=0
 
-.PHONY: run test install lint format messages smoke bench-import
+.PHONY: run test install browser lint format messages smoke bench-import bench-pages
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,14 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 
 install: $(INSTALLED)
 
+# The browser tests drive Debian's Chromium (never a downloaded browser), with CJK fonts so that
+# screenshots show Chinese; installed once, as root, from Debian's packages.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) && fc-list :lang=zh | grep -q . || { \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			chromium fonts-noto-cjk; }
+
 # Embedded defaults unless DATABASE_URL / CELERY_BROKER_URL are set: SQLite and a file broker in var/.
 run: export DEBUG ?= 1
 run: export PATH := $(CURDIR)/$(BIN):$(PATH)
@@ -28,10 +36,10 @@ run: $(INSTALLED)
 	mkdir -p var/broker var/broker-control
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo --with-users
-	@echo "Serving on http://127.0.0.1:8000/admin/ — Ctrl-C stops the web app, worker and beat."
+	@echo "Serving on http://127.0.0.1:8000/ (administration: /admin/) — Ctrl-C stops the web app, worker and beat."
 	exec $(BIN)/honcho start -f Procfile
 
-test: $(INSTALLED)
+test: $(INSTALLED) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
@@ -63,3 +71,11 @@ bench-import: $(INSTALLED)
 	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='fengtai_bench'" | grep -q 1 \
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE fengtai_bench"
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=0 $(PY) bench/import_partners.py
+
+# Server time and queries of every page on the demo data set, on PostgreSQL (not part of make test).
+PAGES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fengtai_bench_pages
+bench-pages: $(INSTALLED)
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='fengtai_bench_pages'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE fengtai_bench_pages"
+	DATABASE_URL=$(PAGES_DATABASE_URL) DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
+	DATABASE_URL=$(PAGES_DATABASE_URL) DEBUG=0 $(PY) bench/pages.py

@@ -1,6 +1,8 @@
 """API resources of the chain map (``/api/v1/reports/chain-map/``) and of the rules it judges
 segments by (``/api/v1/segment-strength-rules/``)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from chains import serializers, services
 from chains.chain_map import chain_map
 from chains.models import SegmentStrengthRule
@@ -12,6 +14,8 @@ class ChainMapReportViewSet(ReportViewSet):
     """Each chain's segments, partners, chain-leader units, work camps and targets; strong,
     weak and empty segments and the gap list."""
 
+    key = "chain-map"
+    title = _("Industry chain map")
     build = staticmethod(chain_map)
     permission = "chains.view_chain_map_report"
 

@@ -1,7 +1,10 @@
 """Reads of industries, chains and the roster, scoped to what the user may see: everything for
 those who read everything, a chain-leader unit its own chains and what hangs on them."""
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from collections import Counter
+
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.roles import can_read_all, is_chain_leader
 from chains.models import (
@@ -102,3 +105,55 @@ def work_camp_detail(user) -> QuerySet[WorkCamp]:
 def target_company_list(user) -> QuerySet[TargetCompany]:
     queryset = TargetCompany.objects.select_related("segment__chain", "owner")
     return queryset if can_read_all(user) else queryset.none()
+
+
+def _count_per(queryset, group: str, aggregate=None) -> Coalesce:
+    """The number of rows of a correlated ``queryset`` (a subquery grouped by ``group``), 0 for
+    none: subqueries, not joins, so that the counts do not multiply one another."""
+    counted = queryset.order_by().values(group).annotate(n=aggregate or Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def chain_overview(user, year: int) -> list[IndustryChain]:
+    """The chains the user may see (``chain_list``), each with its segments (in order), its
+    partners, ``year``'s chain-leader units, the work camps of its industry and its open
+    targets counted as the chain map counts them, and its weak and empty segments as the chain
+    map judges them (``weak_segments``, ``empty_segments``). A constant number of queries."""
+    from chains.chain_map import SegmentStrength, chain_map
+    from core.reports import Period
+    from partners.models import Partner
+
+    members = ChainSegment.partners.through.objects.filter(
+        chainsegment__chain=OuterRef("pk"), partner__archived_at=None
+    ).exclude(partner__status=Partner.Status.WITHDRAWN)
+    targets = TargetCompany.objects.filter(segment__chain=OuterRef("pk")).exclude(
+        status=TargetCompany.Status.ABANDONED
+    )
+    chains = list(
+        chain_list(user)
+        .annotate(
+            n_partners=_count_per(members, "chainsegment__chain", Count("partner", distinct=True)),
+            n_chain_leaders=_count_per(
+                ChainLeaderAppointment.objects.filter(chain=OuterRef("pk"), year=year), "chain"
+            ),
+            n_work_camps=_count_per(
+                WorkCamp.objects.filter(industry=OuterRef("industry_id")), "industry"
+            ),
+            n_targets=_count_per(targets, "segment__chain"),
+        )
+        .order_by("position", "name")
+    )
+    report = chain_map(user, {"period": Period.this_year(), "year": year})
+    gaps = next(table.rows for table in report.tables if table.key == "gaps")
+    counted = Counter((row["chain_id"], row["strength"]) for row in gaps)
+    for chain in chains:
+        chain.n_segments = len(chain.segments.all())
+        chain.weak_segments = counted[chain.pk, SegmentStrength.WEAK]
+        chain.empty_segments = counted[chain.pk, SegmentStrength.EMPTY]
+    return chains
+
+
+def chain_detail(user) -> QuerySet[IndustryChain]:
+    """The chains the user may open (a chain-leader unit its own), with their industry."""
+    queryset = IndustryChain.objects.select_related("industry")
+    return _scoped(queryset, user, Q(pk__in=own_chain_ids(user)))

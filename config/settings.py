@@ -46,6 +46,9 @@ THIRD_PARTY_APPS = [
     "simple_history",
     "rules",
     "axes",
+    "django_htmx",
+    # Only for its static files: Chart.js, served by the app (the intranet has no CDN).
+    "chartjs",
 ]
 # accounts comes last: its post_migrate hook assigns the permissions the other apps create.
 LOCAL_APPS = ["core", "chains", "partners", "projects", "accounts"]
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.audit.AuditSourceMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -81,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.web.context.navigation",
             ],
         },
     },
@@ -104,6 +109,10 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", defaul
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True

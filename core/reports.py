@@ -191,22 +191,42 @@ PARAMETERS = [
 ]
 
 
+# Every report by its ``key`` (its name in URLs), in the order the apps define them: the API
+# routes and the manager dashboard both read the reports from here.
+REPORTS: dict[str, type["ReportViewSet"]] = {}
+
+
 class ReportViewSet(viewsets.ViewSet):
-    """``build(user, params)`` is the report's selector; ``permission`` the rule to read it."""
+    """``build(user, params)`` is the report's selector; ``permission`` the rule to read it;
+    ``key`` its name in URLs and ``title`` its name for people; ``parameters_class`` the query
+    string it takes. Defining a subclass with a key registers it in ``REPORTS``."""
 
     build: Callable[..., Report]
     permission: str
+    key: str = ""
+    title: Any = gettext_lazy("Report")
+    parameters_class: type[ReportParameters] = ReportParameters
     name = gettext_lazy("Report")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.key:
+            REPORTS[cls.key] = cls
+
+    @classmethod
+    def parameters(cls, data) -> dict:
+        """The validated parameters of a query string; DRF's ValidationError when invalid."""
+        parameters = cls.parameters_class(data=data)
+        if not parameters.is_valid():
+            raise exceptions.ValidationError(parameters.errors)
+        return parameters.validated_data
 
     @property
     def action_permissions(self) -> dict[str, str]:
         return {"list": self.permission, "export": self.permission}
 
     def report(self, request) -> Report:
-        parameters = ReportParameters(data=request.query_params)
-        if not parameters.is_valid():
-            raise exceptions.ValidationError(parameters.errors)
-        return type(self).build(request.user, parameters.validated_data)
+        return type(self).build(request.user, self.parameters(request.query_params))
 
     @extend_schema(parameters=PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def list(self, request):

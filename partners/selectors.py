@@ -16,22 +16,28 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import can_manage, can_read_all, is_chain_leader, is_staff_member
-from chains.models import ChainLeaderAppointment, ChainSegment
+from chains.models import ChainLeaderAppointment, ChainSegment, Industry, IndustryChain
 from chains.selectors import roster_current_year
 from core.selectors import filter_archived
 from partners.models import (
+    Carrier,
     ContactPerson,
     DoublingIndicator,
     EnterpriseRequest,
     FollowUp,
     Interaction,
+    Notification,
     Partner,
     PartnerChangeRequest,
+    QualificationTag,
     Recognition,
     RequestEvent,
     VisitCadenceRule,
 )
+from partners.workdays import add_workdays
+from projects.models import Project, StageChange
 
 
 def partner_by_uscc(code: str, *, exclude_pk: int | None = None) -> Partner | None:
@@ -216,6 +222,57 @@ def with_visit_baseline(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
     )
 
 
+def stewarded_partners(steward=None) -> QuerySet[Partner]:
+    """Active partners with a steward (that steward's, if given), with their visit baseline:
+    the partners whose visits are due (reminders, the workbench)."""
+    partners = Partner.objects.filter(status="active", archived_at=None)
+    if steward is None:
+        partners = partners.filter(steward__isnull=False)
+    else:
+        partners = partners.filter(steward=steward)
+    return with_visit_baseline(partners)
+
+
+# The workbench: a steward's due items, each list cut at this many (the count is shown).
+WORKBENCH_LIMIT = 20
+REQUEST_WARNING_WORKDAYS = 2
+OPEN_REQUEST_STATUSES = ("received", "in_progress")
+
+
+def _bounded(queryset: QuerySet) -> dict:
+    """The first ``WORKBENCH_LIMIT`` rows and whether there are more (one query)."""
+    rows = list(queryset[: WORKBENCH_LIMIT + 1])
+    return {"rows": rows[:WORKBENCH_LIMIT], "more": len(rows) > WORKBENCH_LIMIT}
+
+
+def workbench(user, today: dt.date) -> dict:
+    """What a member of staff has to do: its open follow-ups due today or overdue, its open
+    requests due within two working days (or late), its partners overdue for a visit and its
+    unread notifications."""
+    return {
+        "follow_ups": _bounded(
+            FollowUp.objects.filter(owner=user, status="open", due_on__lte=today)
+            .select_related("partner")
+            .order_by("due_on", "pk")
+        ),
+        "requests": _bounded(
+            EnterpriseRequest.objects.filter(
+                owner=user,
+                status__in=OPEN_REQUEST_STATUSES,
+                deadline__lte=add_workdays(today, REQUEST_WARNING_WORKDAYS),
+            )
+            .select_related("partner")
+            .order_by("deadline", "pk")
+        ),
+        "overdue_partners": _bounded(
+            stewarded_partners(user).filter(visit_overdue_condition()).order_by("visit_baseline")
+        ),
+        "notifications": _bounded(
+            Notification.objects.filter(recipient=user, read_at=None).order_by("-created_at")
+        ),
+    }
+
+
 def doubling_indicator_list(user):
     """Every catalogue enterprise's indicators for those who read everything; a chain-leader
     unit its own partner's."""
@@ -241,3 +298,71 @@ def with_cadence_days(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
             output_field=IntegerField(),
         )
     )
+
+
+# The partner pages ------------------------------------------------------------------------
+
+TIMELINE_LIMIT = 30
+
+
+def _options(queryset) -> list[tuple[int, str]]:
+    return list(queryset.values_list("pk", "name"))
+
+
+def partner_filter_choices() -> dict:
+    """The options of the partner list's filters (one query each)."""
+    return {
+        "industries": list(Industry.objects.order_by("position", "name").values_list("pk", "name")),
+        "chains": list(
+            IndustryChain.objects.order_by("position", "name").values_list("pk", "name")
+        ),
+        "zones": list(
+            Carrier.objects.filter(kind=Carrier.Kind.ZONE)
+            .order_by("name")
+            .values_list("pk", "name")
+        ),
+        "tags": list(QualificationTag.objects.order_by("name").values_list("pk", "name")),
+        "stewards": list(
+            User.objects.filter(stewarded_partners__isnull=False)
+            .distinct()
+            .order_by("full_name", "username")
+            .values_list("pk", "full_name")
+        ),
+    }
+
+
+def partner_360(user, partner: Partner) -> dict:
+    """Everything the partner page shows besides the partner itself, each list bounded."""
+    projects = Project.objects.filter(investors=partner, archived_at=None).select_related("owner")
+    return {
+        "appointments": list(
+            ChainLeaderAppointment.objects.filter(partner=partner)
+            .select_related("chain")
+            .order_by("-year", "chain__name")
+        ),
+        "interactions": list(
+            interaction_list(user)
+            .filter(partner=partner)
+            .prefetch_related(None)
+            .order_by("-occurred_at")[:TIMELINE_LIMIT]
+        ),
+        "follow_ups": list(
+            follow_up_list(user).filter(partner=partner).order_by("-due_on")[:TIMELINE_LIMIT]
+        ),
+        "requests": list(
+            request_list(user).filter(partner=partner).order_by("-received_on")[:TIMELINE_LIMIT]
+        ),
+        "stage_changes": list(
+            StageChange.objects.filter(project__in=projects.values("pk"))
+            .select_related("project", "changed_by")
+            .order_by("-changed_at")[:TIMELINE_LIMIT]
+        ),
+        "projects": list(projects.order_by("-planned_investment", "code")),
+        "recognitions": list(partner.recognitions.order_by("-year", "title")),
+        "indicators": list(partner.doubling_indicators.order_by("-year")),
+    }
+
+
+def partner_seen_version(partner: Partner, version: int):
+    """The partner as it was at ``version`` (from the audit trail), or None if not recorded."""
+    return partner.history.filter(version=version).order_by("-history_date", "-history_id").first()

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 
 from core.reports import ReportParameters, ReportViewSet
 from projects.reports import pipeline_report
@@ -28,11 +28,8 @@ class PipelineReportViewSet(ReportViewSet):
     """Projects by stage, industry, owner, kind and event; conversion between stages; days in
     each stage; stalled projects; the year's signed and landed projects against the target."""
 
+    key = "pipeline"
+    title = _("Project pipeline")
     build = staticmethod(pipeline_report)
     permission = "projects.view_pipeline_report"
-
-    def report(self, request):
-        parameters = PipelineParameters(data=request.query_params)
-        if not parameters.is_valid():
-            raise exceptions.ValidationError(parameters.errors)
-        return type(self).build(request.user, parameters.validated_data)
+    parameters_class = PipelineParameters

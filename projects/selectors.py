@@ -1,10 +1,17 @@
 """Reads of projects and their history (not for chain-leader accounts)."""
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 
-from accounts.roles import can_read_all
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role, can_read_all
 from core.selectors import filter_archived
-from projects.models import Event, Project, StageChange
+from projects.models import Event, Project, Stage, StageChange
 
 
 def project_list(user, *, archived: bool | None = False) -> QuerySet[Project]:
@@ -38,3 +45,76 @@ def stage_change_list(user) -> QuerySet[StageChange]:
 
 def event_list(user) -> QuerySet[Event]:
     return Event.objects.all() if can_read_all(user) else Event.objects.none()
+
+
+# The pipeline board: one column per stage in pipeline order, dropped last.
+BOARD_STAGES = tuple(Stage)
+BOARD_COLUMN_CARDS = 50
+
+
+@dataclass
+class BoardColumn:
+    stage: Stage
+    count: int = 0
+    investment: Decimal = Decimal(0)
+    cards: list[Project] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        """The projects of the stage the column leaves out (the list page shows them)."""
+        return self.count - len(self.cards)
+
+
+def projects_by_time_in_stage(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """The projects, the longest in their current stage first, each with ``stage_since`` (when
+    it entered the stage: the last move, else its creation)."""
+    return projects.annotate(stage_since=Coalesce("stage_changed_at", "created_at")).order_by(
+        "stage_since", "code"
+    )
+
+
+def project_board(
+    projects: QuerySet[Project],
+    *,
+    per_column: int = BOARD_COLUMN_CARDS,
+    now: datetime | None = None,
+) -> list[BoardColumn]:
+    """The board of ``projects`` (already scoped and filtered) in two queries: each stage's
+    count and planned investment, and the ``per_column`` projects longest in each stage (a
+    window ranks them per stage), each card with ``days_in_stage``."""
+    now = now or timezone.now()
+    columns = {stage: BoardColumn(stage=stage) for stage in BOARD_STAGES}
+    totals = (
+        projects.order_by()
+        .values("stage")
+        .annotate(count=Count("pk"), investment=Sum("planned_investment"))
+    )
+    for row in totals:
+        column = columns[Stage(row["stage"])]
+        column.count = row["count"]
+        column.investment = row["investment"] or Decimal(0)
+    rank = Window(
+        RowNumber(),
+        partition_by=F("stage"),
+        order_by=[F("stage_since").asc(), F("code").asc()],
+    )
+    cards = (
+        projects_by_time_in_stage(projects.prefetch_related(None))
+        .select_related("owner")
+        .annotate(rank=rank)
+        .filter(rank__lte=per_column)
+    )
+    for card in cards:
+        card.days_in_stage = max((now - card.stage_since).days, 0)
+        columns[Stage(card.stage)].cards.append(card)
+    return list(columns.values())
+
+
+def project_owner_choices() -> QuerySet[User]:
+    """The people a project can be filtered by: staff members and whoever owns a project."""
+    owns = Project.objects.filter(owner=OuterRef("pk"))
+    return (
+        User.objects.filter(Q(groups__name=Role.STAFF) | Exists(owns))
+        .distinct()
+        .order_by("full_name", "username")
+    )

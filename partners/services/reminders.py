@@ -19,19 +19,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from partners.models import EnterpriseRequest, FollowUp, Notification, Partner, Reminder
+from partners.models import EnterpriseRequest, FollowUp, Notification, Reminder
 from partners.selectors import (
+    OPEN_REQUEST_STATUSES,
+    REQUEST_WARNING_WORKDAYS,
+    stewarded_partners,
     visit_became_overdue_condition,
     visit_overdue_condition,
-    with_visit_baseline,
 )
 from partners.workdays import add_workdays, subtract_workdays
 
 ESCALATE_AFTER_WORKDAYS = 5
-REQUEST_WARNING_WORKDAYS = 2
 EMAIL_CLAIM_SECONDS = 600
 MESSAGE_ID_DOMAIN = "fengtai-crm.invalid"
-OPEN_REQUEST = ("received", "in_progress")
+OPEN_REQUEST = OPEN_REQUEST_STATUSES
 
 
 def _previous_workday(day: dt.date) -> dt.date:
@@ -44,12 +45,6 @@ def _visit_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = _previous_workday(day) + dt.timedelta(days=1)
     end = day + dt.timedelta(days=1)
     return tuple(timezone.make_aware(dt.datetime.combine(d, dt.time.min)) for d in (start, end))
-
-
-def _stewarded_partners() -> QuerySet[Partner]:
-    return with_visit_baseline(
-        Partner.objects.filter(steward__isnull=False, status="active", archived_at=None)
-    )
 
 
 def _escalation_window(day: dt.date) -> dict[str, dt.date]:
@@ -81,7 +76,7 @@ def reminder_scans(day: dt.date) -> dict[str, QuerySet]:
         .values("owner")
         .annotate(n=Count("deadline"))
         .order_by("owner"),
-        "new_visits": _stewarded_partners()
+        "new_visits": stewarded_partners()
         .filter(visit_became_overdue_condition(visit_start, visit_end))
         .order_by("steward", "name")
         .values_list("steward", "name"),
@@ -113,7 +108,7 @@ def _digest_counts(scans: dict[str, QuerySet], day: dt.date) -> dict[int, dict]:
 def _add_overdue_visits(counts: dict[int, dict], day: dt.date) -> None:
     """The number of all their overdue partners goes into every digest a steward gets."""
     overdue = (
-        _stewarded_partners()
+        stewarded_partners()
         .filter(visit_overdue_condition(_visit_window(day)[1]), steward__in=list(counts))
         .values("steward")
         .annotate(n=Count("pk"))

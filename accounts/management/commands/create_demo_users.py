@@ -6,7 +6,7 @@ from partners.models import Partner
 
 
 def print_logins(stdout, accounts: list[DemoAccount]) -> None:
-    stdout.write("演示账号 / demo accounts (http://127.0.0.1:8000/admin/):")
+    stdout.write("演示账号 / demo accounts (http://127.0.0.1:8000/):")
     for account in accounts:
         secret = account.password or "（已存在，密码不再显示；用 --reset 重置）"
         stdout.write(f"  {account.role:<14} 用户名 {account.username:<12} 密码 {secret}")

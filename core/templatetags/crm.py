@@ -1,0 +1,68 @@
+"""Template filters for figures as Chinese offices write them, and small page helpers."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+@register.filter
+def yi(value) -> str:
+    """An amount in 亿元 (100 million yuan) with two decimals: ``12.50 亿元``."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return _("%(amount)s 100 million yuan") % {
+        "amount": number_format(amount, 2, force_grouping=True)
+    }
+
+
+@register.filter
+def wan(value) -> str:
+    """An amount in 万元 (10 thousand yuan): ``3,200.00 万元``."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return _("%(amount)s 10 thousand yuan") % {
+        "amount": number_format(amount, 2, force_grouping=True)
+    }
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters changed (``page=2``), for links that keep
+    the list's filters; a parameter given as None or "" is removed."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def item(mapping: dict, key: str):
+    """``row|item:"field"``: a value of a dict by a key held in a variable."""
+    return mapping.get(key)
+
+
+@register.filter
+def person(user) -> str:
+    """A user as people know them: the full name, else the user name; a dash for nobody."""
+    if user is None:
+        return "—"
+    return user.full_name or user.username
