@@ -158,20 +158,20 @@ def _chains(user, params: dict):
 
 
 def _count(queryset, segment_field: str = "chainsegment") -> Coalesce:
-    """The number of rows of a correlated ``queryset`` of one segment's rows. A subquery, not a
-    join: the segment rows are not grouped, and the counts are taken once per segment."""
+    """The number of rows of a correlated ``queryset`` of one segment's rows, as a subquery."""
     counted = queryset.order_by().values(segment_field).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
-    members = Partner.segments.through.objects.filter(
-        chainsegment=OuterRef("pk"), partner__archived_at=None
-    ).exclude(partner__status=Partner.Status.WITHDRAWN)
+    """One grouped pass over the segments' memberships: each count is a filtered COUNT of the
+    members (active partners of the plan), the targets a subquery (a second join would
+    multiply the rows)."""
+    member = Q(partners__archived_at=None) & ~Q(partners__status=Partner.Status.WITHDRAWN)
     leads_the_chain = ChainLeaderAppointment.objects.filter(
-        partner=OuterRef("partner_id"), chain=OuterRef(OuterRef("chain_id")), year=year
+        partner=OuterRef("partners"), chain=OuterRef("chain_id"), year=year
     )
-    tags = Partner.tags.through.objects.filter(partner=OuterRef("partner_id"))
+    tags = Partner.tags.through.objects.filter(partner=OuterRef("partners"))
     if rule["tag_ids"]:
         tags = tags.filter(qualificationtag__in=rule["tag_ids"])
     strong = Q(n_partners__gte=rule["min_partners"]) & Q(
@@ -182,9 +182,9 @@ def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
     rows = (
         ChainSegment.objects.filter(chain__in=chains)
         .annotate(
-            n_partners=_count(members),
-            n_chain_leaders=_count(members.filter(Exists(leads_the_chain))),
-            n_qualified=_count(members.filter(Exists(tags))),
+            n_partners=Count("partners", filter=member),
+            n_chain_leaders=Count("partners", filter=member & Exists(leads_the_chain)),
+            n_qualified=Count("partners", filter=member & Exists(tags)),
             n_targets=_count(
                 TargetCompany.objects.filter(segment=OuterRef("pk")).exclude(
                     status=TargetCompany.Status.ABANDONED

@@ -58,6 +58,9 @@ def _partner_filter(params: dict, prefix: str = "") -> Q:
 
 
 def roster_lines(user, params: dict, industry_ids: set[int] | None) -> QuerySet:
+    if not can_read_all(user):
+        # Who stewards which partner is private: a chain-leader unit cannot filter by it.
+        params = {**params, "steward": None}
     appointments = ChainLeaderAppointment.objects.filter(_partner_filter(params, "partner__"))
     if not can_read_all(user):
         appointments = appointments.filter(chain_id__in=own_chain_ids(user))

@@ -105,6 +105,20 @@ def rows_of(queryset: QuerySet, columns: Sequence[Column]) -> Iterator[list]:
         yield [column.value(record) for column in columns]
 
 
+def plain_value(value, yes=None, no=None):
+    """A value as a cell shows it: yes/no in the request's language, local naive times, lists
+    joined; numbers and dates left as they are (the same in workbooks and on pages)."""
+    if isinstance(value, bool):
+        return (yes or _("Yes")) if value else (no or _("No"))
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if value.tzinfo else value
+    if value is None or isinstance(value, int | float | Decimal | dt.date):
+        return value
+    if isinstance(value, list | tuple):
+        value = LIST_SEPARATOR.join(str(item) for item in value if item not in (None, ""))
+    return _clean_text(str(value))
+
+
 def _clean_text(text: str) -> str:
     """Without the control characters XML cannot hold, and within Excel's cell limit."""
     return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_LENGTH]
@@ -142,15 +156,7 @@ class CellWriter:
         return cell
 
     def plain(self, value):
-        if isinstance(value, bool):
-            return self.yes if value else self.no
-        if isinstance(value, dt.datetime):
-            return timezone.localtime(value).replace(tzinfo=None) if value.tzinfo else value
-        if value is None or isinstance(value, int | float | Decimal | dt.date):
-            return value
-        if isinstance(value, list | tuple):
-            value = LIST_SEPARATOR.join(str(item) for item in value if item not in (None, ""))
-        return _clean_text(str(value))
+        return plain_value(value, self.yes, self.no)
 
     def header(self, columns: Sequence) -> list:
         """The header cells of ``columns`` (anything with a ``label``), styled."""

@@ -13,13 +13,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import can_manage, can_read_all, is_chain_leader, is_staff_member
-from chains.models import ChainLeaderAppointment, ChainSegment, Industry, IndustryChain
-from chains.selectors import roster_current_year
+from chains.models import ChainLeaderAppointment, ChainSegment, Industry
+from chains.selectors import chain_list, roster_current_year
 from core.selectors import filter_archived
 from partners.models import (
     Carrier,
@@ -306,28 +306,26 @@ TIMELINE_LIMIT = 30
 
 
 def _options(queryset) -> list[tuple[int, str]]:
-    return list(queryset.values_list("pk", "name"))
+    return list(queryset.prefetch_related(None).values_list("pk", "name"))
 
 
-def partner_filter_choices() -> dict:
-    """The options of the partner list's filters (one query each)."""
+def partner_filter_choices(user) -> dict:
+    """The options of the list and dashboard filters (one query each). A chain-leader unit gets
+    its own chains and no stewards (who stewards which partner is private)."""
+    zones = Carrier.objects.filter(kind=Carrier.Kind.ZONE)
+    stewards = (
+        User.objects.filter(stewarded_partners__isnull=False)
+        .distinct()
+        .annotate(label=Coalesce(NullIf("full_name", Value("")), "username"))
+        .order_by("label")
+        .values_list("pk", "label")
+    )
     return {
-        "industries": list(Industry.objects.order_by("position", "name").values_list("pk", "name")),
-        "chains": list(
-            IndustryChain.objects.order_by("position", "name").values_list("pk", "name")
-        ),
-        "zones": list(
-            Carrier.objects.filter(kind=Carrier.Kind.ZONE)
-            .order_by("name")
-            .values_list("pk", "name")
-        ),
-        "tags": list(QualificationTag.objects.order_by("name").values_list("pk", "name")),
-        "stewards": list(
-            User.objects.filter(stewarded_partners__isnull=False)
-            .distinct()
-            .order_by("full_name", "username")
-            .values_list("pk", "full_name")
-        ),
+        "industries": _options(Industry.objects.order_by("position", "name")),
+        "chains": _options(chain_list(user).order_by("position", "name")),
+        "zones": _options(zones.order_by("name")),
+        "tags": _options(QualificationTag.objects.order_by("name")),
+        "stewards": list(stewards) if can_read_all(user) else [],
     }
 
 

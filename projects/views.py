@@ -31,7 +31,7 @@ def _filtered(request, params: QueryDict) -> PipelineFilter:
 def _move_form(request, project, *, next_url: str, data=None) -> MoveForm | None:
     """The move form of a project the user may change (None otherwise, or when it has nowhere
     to go)."""
-    if not request.user.has_perm("projects.change_project", project):
+    if not request.user.has_perm("projects.advance_project", project):
         return None
     targets = services.stage_allowed_targets(project)
     if not targets:
@@ -98,7 +98,7 @@ def move(request, pk: int):
     """Move the project to the stage chosen; back to the board (or the project page) it came
     from. With htmx the board's columns are sent back in place."""
     project = get_object_or_404(selectors.project_list(request.user, archived=None), pk=pk)
-    if not request.user.has_perm("projects.change_project", project):
+    if not request.user.has_perm("projects.advance_project", project):
         raise PermissionDenied
     next_url = _safe_next(request)
     form = MoveForm(request.POST, project=project, targets=services.stage_allowed_targets(project))

@@ -113,6 +113,14 @@ def test_override_never_excuses_a_malformed_code(manager):
     assert field_errors(info) == {"uscc": ["uscc_character"]}
 
 
+def test_an_accepted_code_stays_accepted_when_other_fields_change(manager, staff_user):
+    partner = create(actor=manager, uscc=BAD_CHECK, override_check_digit=True)
+    partner_update(partner=partner, actor=staff_user, address="丰台区丽泽路18号")
+    partner.refresh_from_db()
+    assert partner.address == "丰台区丽泽路18号"
+    assert partner.uscc_check_overridden_by == manager  # still the manager's judgement
+
+
 def test_correcting_an_overridden_code_clears_the_override(manager):
     partner = create(actor=manager, uscc=BAD_CHECK, override_check_digit=True)
     partner_update(partner=partner, actor=manager, uscc="914403001922038216")

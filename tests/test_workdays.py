@@ -47,3 +47,22 @@ def test_a_year_without_published_holidays_counts_monday_to_friday():
 def test_negative_day_counts_are_refused():
     with pytest.raises(ValueError, match="negative"):
         add_workdays(D(2024, 1, 1), -1)
+
+
+def _counted_day_by_day(start: dt.date, end: dt.date) -> int:
+    days = (end - start).days
+    return sum(is_workday(start + dt.timedelta(days=n)) for n in range(1, days + 1))
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (dt.date(2024, 12, 20), dt.date(2025, 2, 10)),  # across New Year and the Spring Festival
+        (dt.date(2019, 9, 30), dt.date(2024, 10, 8)),  # five National Days
+        (dt.date(2026, 11, 2), dt.date(2028, 3, 1)),  # into years the calendar does not know yet
+        (dt.date(2024, 2, 29), dt.date(2024, 2, 29)),
+    ],
+)
+def test_long_spans_count_as_day_by_day(start, end):
+    assert workdays_between(start, end) == _counted_day_by_day(start, end)
+    assert workdays_between(end, start) == -_counted_day_by_day(start, end)

@@ -72,7 +72,7 @@ def import_list(request):
     for batch in page:
         _decorate(batch)
     context = {"page": page, "form": form, "kinds": kinds, "labels": LABELS}
-    return render(request, "imports/list.html", context)
+    return render(request, "imports/list.html", context, status=400 if form.errors else 200)
 
 
 def _upload(request, form) -> ImportBatch | None:

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import can_manage, can_read_all, is_auditor, is_chain_leader
+from accounts.roles import can_read_all, is_chain_leader
 
 # (url name, label, who sees it)
 LINKS = (
@@ -11,7 +11,7 @@ LINKS = (
     ("partners:list", _("Partners"), can_read_all),
     ("projects:board", _("Pipeline"), can_read_all),
     ("chains:list", _("Chains"), can_read_all | is_chain_leader),
-    ("dashboard", _("Dashboard"), can_manage | is_auditor),
+    ("dashboard", _("Dashboard"), can_read_all),
     ("imports", _("Imports"), can_read_all),
     ("portal", _("Our company"), is_chain_leader),
 )

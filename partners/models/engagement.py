@@ -290,6 +290,11 @@ class EnterpriseRequest(VersionedModel):
             ),
         ]
 
+    @property
+    def is_rateable(self) -> bool:
+        """The enterprise rates a request once it is resolved (or closed)."""
+        return self.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
+
     def __str__(self) -> str:
         return f"{self.partner} · {self.get_category_display()} · {self.description[:20]}"
 

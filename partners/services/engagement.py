@@ -295,7 +295,7 @@ def request_extend(
 def request_rate(*, request, actor, satisfaction: int, expected_version=None) -> EnterpriseRequest:
     """The enterprise rates a resolved or closed request from 1 to 5."""
     request = lock_version(request, expected_version)
-    if request.status not in ("resolved", "closed"):
+    if not request.is_rateable:
         raise Conflict(_("A request is rated once it is resolved."), code="request_not_resolved")
     before = request.satisfaction or ""
     request.satisfaction = satisfaction

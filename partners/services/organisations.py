@@ -159,12 +159,15 @@ def partner_update(
     partner = lock_version(partner, expected_version)
     fields, relations = _split_relations(fields)
     uscc = fields.pop("uscc", partner.uscc)
-    check = partner_check_uscc(
-        uscc=uscc, actor=actor, override_check_digit=override_check_digit, exclude_pk=partner.pk
-    )
     for name, value in fields.items():
         setattr(partner, name, value)
-    partner_apply_uscc_check(partner, check, actor=actor)
+    if uscc != partner.uscc:
+        # An unchanged code keeps the judgement it was saved with: a wrong check character a
+        # manager accepted stays accepted when someone edits the address.
+        check = partner_check_uscc(
+            uscc=uscc, actor=actor, override_check_digit=override_check_digit, exclude_pk=partner.pk
+        )
+        partner_apply_uscc_check(partner, check, actor=actor)
     return _save_checked(partner, relations)
 
 

@@ -20,7 +20,8 @@ CHARTS = {
     "roster": [("years", "year", ["roster"])],
     "chain-map": [("segments", "segment", ["partners"])],
 }
-FILTERS = ("since", "until", "industry", "chain", "steward", "zone")
+# A table shows its first rows; the Excel export has them all.
+TABLE_ROWS = 50
 
 
 # The order of the dashboard's tabs; a report not named here comes after these.
@@ -65,6 +66,24 @@ def charts(report: Report) -> list[dict]:
     return specs
 
 
+def tables(report: Report) -> list[dict]:
+    """Each table's columns and its first ``TABLE_ROWS`` rows as lists of (value, number
+    format) cells."""
+    return [
+        {
+            "key": table.key,
+            "title": table.title,
+            "fields": table.fields,
+            "rows": [
+                [(row.get(f.key), f.number_format) for f in table.fields]
+                for row in table.rows[:TABLE_ROWS]
+            ],
+            "total": len(table.rows),
+        }
+        for table in report.tables
+    ]
+
+
 @login_required
 def dashboard(request):
     readable = _readable_reports(request.user)
@@ -92,7 +111,9 @@ def dashboard(request):
             "report": report,
             "errors": errors,
             "charts": charts(report) if report else [],
-            "choices": selectors.partner_filter_choices(),
+            "tables": tables(report) if report else [],
+            "table_rows": TABLE_ROWS,
+            "choices": selectors.partner_filter_choices(request.user),
             "filter_query": query.urlencode(),
         },
         status=400 if errors else 200,

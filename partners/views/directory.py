@@ -43,7 +43,7 @@ def partner_list(request):
         {
             "page": page,
             "filterset": filterset,
-            "choices": selectors.partner_filter_choices(),
+            "choices": selectors.partner_filter_choices(request.user),
             "statuses": Partner.Status.choices,
             "query": request.GET.urlencode(),
         },
@@ -122,15 +122,21 @@ def partner_edit(request, pk: int):
     )
 
 
+def _shown(name: str, value):
+    """A field's value as people read it (a choice by its label)."""
+    choices = dict(Partner._meta.get_field(name).flatchoices)
+    return choices.get(value, value) if choices else value
+
+
 def _stale_edit(request, pk: int, form):
     current = _partner_or_404(request.user, pk)
     seen = selectors.partner_seen_version(current, form.cleaned_data["version"])
     conflict = [
         {
             "label": PartnerEditForm.base_fields[name].label,
-            "seen": getattr(seen, name, "") if seen else "",
-            "current": getattr(current, name),
-            "yours": form.cleaned_data[name],
+            "seen": _shown(name, getattr(seen, name, "")) if seen else "",
+            "current": _shown(name, getattr(current, name)),
+            "yours": _shown(name, form.cleaned_data[name]),
         }
         for name in PartnerEditForm.Meta.fields
         if seen is None or getattr(seen, name) != getattr(current, name)

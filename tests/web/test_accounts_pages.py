@@ -2,6 +2,7 @@
 see them: in Chinese by default, English on request."""
 
 import pytest
+from django.utils import translation
 
 from accounts.roles import Role
 from core.templatetags.crm import wan, yi
@@ -87,6 +88,11 @@ def test_the_error_pages_are_in_chinese(client):
 
 
 def test_amounts_are_written_as_chinese_offices_write_them():
+    with translation.override("zh-hans"):
+        _amounts_in_chinese()
+
+
+def _amounts_in_chinese():
     assert yi("12.5") == "12.50 亿元"
     assert wan(32000) == "32000.00 万元"  # zh-hans writes no thousands separator
     assert yi(None) == wan("") == "—"

@@ -90,3 +90,19 @@ def test_who_may_open_it(client, leader_client, auditor_client):
     staff = signed_in(UserFactory(roles=[Role.STAFF]))
     assert staff.get("/dashboard/").status_code == 200
     assert signed_in(UserFactory(roles=[])).get("/dashboard/").status_code == 403
+
+
+def test_a_chain_leader_sees_no_stewards_and_only_its_chains(leader, leader_client):
+    from tests.factories import AppointmentFactory, ChainFactory
+
+    own = AppointmentFactory(partner=leader.partner).chain
+    other = ChainFactory(name="别家产业链")
+    UserFactory(full_name="王管家", roles=[Role.STAFF])
+    from tests.factories import PartnerFactory
+
+    PartnerFactory(steward=UserFactory(full_name="李管家", roles=[Role.STAFF]))
+    body = leader_client.get("/dashboard/", {"report": "roster"}).content.decode()
+    assert own.name in body
+    assert other.name not in body
+    assert "李管家" not in body
+    assert 'name="steward"' in body  # the filter is there, with no one to choose

@@ -100,11 +100,11 @@ def test_too_large_or_empty_files_are_refused_on_the_form_and_nothing_is_kept(
 ):
     settings.IMPORT_MAX_UPLOAD_BYTES = 1000
     response = upload_page(manager_client, workbook([row(1)]))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
     assert "MB" in response.content.decode()
     empty = upload_page(manager_client, b"")
-    assert empty.status_code == 200
+    assert empty.status_code == 400
     assert 'role="alert"' in empty.content.decode()
     assert not ImportBatch.objects.exists()
     assert not Partner.objects.exists()
@@ -112,7 +112,7 @@ def test_too_large_or_empty_files_are_refused_on_the_form_and_nothing_is_kept(
 
 def test_an_unknown_kind_is_a_form_error(manager_client):
     response = upload_page(manager_client, workbook([row(1)]), kind="aliens")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
     assert not ImportBatch.objects.exists()
 

@@ -360,7 +360,7 @@ def test_a_drop_without_reason_shows_the_error_and_changes_nothing(staff_client,
     form = columns(response)["negotiating"].cards[0].move_form
     assert form.errors["drop_reason"]
     assert [e.code for e in form.errors.as_data()["drop_reason"]] == ["drop_reason_required"]
-    assert f'id="move-{project.pk}-drop_reason_error"' in response.content.decode()
+    assert f'id="move-{project.pk}-drop_reason_error1"' in response.content.decode()
     project.refresh_from_db()
     assert project.stage == Stage.NEGOTIATING
     assert StageChange.objects.count() == changes
@@ -368,7 +368,7 @@ def test_a_drop_without_reason_shows_the_error_and_changes_nothing(staff_client,
     # The same with htmx: the fragment with the error, nothing saved.
     response = move(staff_client, project, "dropped", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert f'id="move-{project.pk}-drop_reason_error"' in response.content.decode()
+    assert f'id="move-{project.pk}-drop_reason_error1"' in response.content.decode()
     assert Project.objects.get(pk=project.pk).stage == Stage.NEGOTIATING
 
 

@@ -7,6 +7,14 @@ document.addEventListener("change", (event) => {
   }
 });
 
+// With JavaScript the partner search fills the choices as one types: Enter must not leave the
+// page (and what was already typed in the contact form).
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target.matches("input[form=pick-form]")) {
+    event.preventDefault();
+  }
+});
+
 // Charts: a <canvas data-chart="ID"> draws the JSON in <script id="ID"> with Chart.js.
 function drawCharts(root) {
   if (typeof Chart === "undefined") return;
@@ -23,7 +31,12 @@ function drawCharts(root) {
           backgroundColor: ["#b22222", "#1d4ed8", "#1e7b34", "#9a6700"][index % 4],
         })),
       },
-      options: { maintainAspectRatio: false, animation: false, legend: { display: spec.datasets.length > 1 } },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        legend: { display: spec.datasets.length > 1 },
+        scales: { yAxes: [{ ticks: { beginAtZero: true } }] },
+      },
     });
     canvas.dataset.drawn = "1";
   });
