@@ -305,6 +305,29 @@ def with_cadence_days(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
 TIMELINE_LIMIT = 30
 
 
+def partner_rows(user) -> QuerySet[Partner]:
+    """The partner list page's rows: only the columns it shows (the long texts stay in the
+    database), with industries and tags by name; three queries for any page."""
+    return (
+        Partner.objects.filter(archived_at=None)
+        .select_related("carrier", "steward")
+        .only(
+            "name",
+            "short_name",
+            "status",
+            "last_contacted_at",
+            "carrier__name",
+            "steward__full_name",
+            "steward__username",
+        )
+        .prefetch_related(
+            Prefetch("industries", queryset=Industry.objects.only("name")),
+            Prefetch("tags", queryset=QualificationTag.objects.only("name")),
+        )
+        .order_by("name", "pk")
+    )
+
+
 def _options(queryset) -> list[tuple[int, str]]:
     return list(queryset.prefetch_related(None).values_list("pk", "name"))
 

@@ -33,7 +33,7 @@ def partner_list(request):
     _require_full_reader(request.user)
     filterset = PartnerFilter(
         request.GET,
-        queryset=selectors.partner_list(request.user).order_by("name", "pk"),
+        queryset=selectors.partner_rows(request.user),
         request=request,
     )
     page = paginate(request, filterset.qs if filterset.is_valid() else Partner.objects.none())
