@@ -127,3 +127,44 @@ def test_a_stale_edit_is_caught_and_nothing_is_lost(open_page):
     page.get_by_text("已保存").first.wait_for()
     partner.refresh_from_db()
     assert partner.address == "我的新地址"
+
+
+def test_every_main_page_fits_a_phone_and_a_wide_screen(open_page):
+    UserFactory(username="jingli3", roles=[Role.MANAGER])
+    partner = PartnerFactory(name="丰台宽屏测试有限公司")
+    for width in (360, 1920):
+        page = open_page(width=width)
+        log_in(page, "jingli3")
+        for path in (
+            "/",
+            "/partners/",
+            f"/partners/{partner.pk}/",
+            "/projects/",
+            "/chains/",
+            "/dashboard/?report=pipeline",
+            "/imports/",
+        ):
+            response = page.goto(f"{page.base}{path}")
+            assert response.status == 200, path
+            assert _no_horizontal_scroll(page), (width, path)
+
+
+def test_a_contact_can_be_logged_with_the_keyboard_alone(open_page):
+    staff = UserFactory(username="jianpan", roles=[Role.STAFF])
+    partner = PartnerFactory(name="中关村键盘科技有限公司", steward=staff)
+    page = open_page()
+    log_in(page, "jianpan")
+    page.get_by_role("searchbox", name="发展伙伴").focus()
+    page.keyboard.type("zgcjp")
+    page.get_by_role("radio", name="中关村键盘科技有限公司").wait_for()
+    page.keyboard.press("Enter")  # stays on the page
+    page.keyboard.press("Tab")  # the first (only) matching partner
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # kind: keep the default visit
+    page.keyboard.press("Tab")
+    page.keyboard.type("电话回访")
+    page.keyboard.press("Tab")  # next follow-up: none
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.get_by_text("已记录与中关村键盘科技有限公司的联系").wait_for()
+    assert Interaction.objects.get().partner_id == partner.pk
