@@ -1,0 +1,63 @@
+"""What the HTTP benchmark measures: each endpoint with the user it is requested as. The ids in
+the URLs come from the data set (the busiest steward's partner, a common industry and zone), so
+the same list serves the full benchmark and its smoke test on a tiny data set."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from accounts.models import User
+from chains.models import Industry
+from partners.models import Carrier, Partner
+
+REPORTS = ("overview", "pipeline", "coverage", "requests", "doubling", "chain-map", "roster")
+LIST = "/api/v1/partners/?page_size=50"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    path: str
+    user: str  # the username it is requested as
+    session: bool = False  # a page (session cookie) rather than the API (token)
+    target_ms: int | None = None  # the p95 the issue sets at ten times district scale
+
+
+def busiest_steward() -> User:
+    """The member of staff with the most partners: the heaviest workbench."""
+    return (
+        User.objects.filter(groups__name="staff")
+        .annotate(n=Count("stewarded_partners"))
+        .order_by("-n", "pk")
+        .first()
+    )
+
+
+def endpoints(manager: str = "bench-manager") -> list[Endpoint]:
+    steward = busiest_steward()
+    partner = Partner.objects.filter(steward=steward, archived_at=None).order_by("pk").first()
+    industry = (
+        Industry.objects.annotate(n=Count("partners")).order_by("-n", "pk").values("pk").first()
+    )
+    zone = Carrier.objects.filter(kind=Carrier.Kind.ZONE).order_by("pk").values("pk").first()
+    three_filters = f"{LIST}&status=active&industry={industry['pk']}&zone={zone['pk']}"
+    return [
+        Endpoint("partner list", LIST, manager, target_ms=50),
+        Endpoint("partner list, 3 filters", three_filters, manager, target_ms=50),
+        Endpoint("partner list, ?q= Chinese", f"{LIST}&q=科技", manager, target_ms=50),
+        Endpoint("partner list, ?q= pinyin", f"{LIST}&q=keji", manager, target_ms=50),
+        Endpoint("partner detail", f"/api/v1/partners/{partner.pk}/", manager, target_ms=30),
+        Endpoint(
+            "project list by stage",
+            "/api/v1/projects/?stage=negotiating&page_size=50",
+            manager,
+            target_ms=50,
+        ),
+        Endpoint("staff home page", "/", steward.username, session=True, target_ms=100),
+        Endpoint("search", "/api/v1/search/?q=keji", manager, target_ms=50),
+        *(
+            Endpoint(f"report: {key}", f"/api/v1/reports/{key}/", manager, target_ms=300)
+            for key in REPORTS
+        ),
+        Endpoint("baseline (1 SQL + orjson)", "/bench/baseline/partners/", manager),
+    ]

@@ -1,0 +1,295 @@
+"""The HTTP benchmark: the app served by gunicorn (DEBUG off) against the benchmark data set,
+measured by wrk from a second process; each figure the median of ``--runs`` runs.
+
+    make bench              # after make bench-data; prints the table, writes docs/BENCHMARKS.md
+
+For every endpoint of ``bench.endpoints``: p50 / p95 latency and requests per second, the SQL
+queries one request takes (counted in-process), and the partner list's throughput as a ratio
+to the baseline (``bench.baseline``: the same 50 rows from one SQL query and orjson, served by
+the same gunicorn processes).
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+os.environ["DEBUG"] = "0"
+
+import django
+
+django.setup()
+
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import api_token_create
+from bench.baseline import baseline_page
+from bench.endpoints import Endpoint, endpoints
+
+PORT = 8765
+WORKERS = 3  # 2 cores, shared with PostgreSQL and wrk
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %.3f %.3f %.1f\\n", summary.requests,
+    e.status + e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.requests / (summary.duration / 1e6)))
+end
+"""
+
+
+@dataclass
+class Measure:
+    endpoint: Endpoint
+    queries: int = 0
+    p50: list[float] = field(default_factory=list)
+    p95: list[float] = field(default_factory=list)
+    rps: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+def bench_manager() -> User:
+    user, _created = User.objects.get_or_create(
+        username="bench-manager", defaults={"full_name": "基准测试经理"}
+    )
+    user.groups.add(Group.objects.get_or_create(name=Role.MANAGER)[0])
+    return user
+
+
+def credentials(points: list[Endpoint]) -> dict[str, str]:
+    """A header per user: an API token, or a session cookie for pages."""
+    headers = {}
+    for point in points:
+        if point.user in headers:
+            continue
+        user = User.objects.get(username=point.user)
+        if point.session:
+            client = Client()
+            client.force_login(user)
+            headers[point.user] = f"Cookie: sessionid={client.cookies['sessionid'].value}"
+        else:
+            _token, key = api_token_create(user=user)
+            headers[point.user] = f"Authorization: Token {key}"
+    return headers
+
+
+def count_queries(point: Endpoint, header: str) -> int:
+    """The SQL queries one request takes, counted in this process."""
+    if point.path.startswith("/bench/"):
+        with CaptureQueriesContext(connection) as queries:
+            baseline_page("localhost")
+        return len(queries)
+    name, _sep, value = header.partition(": ")
+    meta = {"HTTP_" + name.upper().replace("-", "_"): value}
+    client = Client(HTTP_HOST="localhost", **meta)
+    client.get(point.path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(point.path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{point.path} answered {response.status_code}")
+    return len(queries)
+
+
+def start_server() -> subprocess.Popen:
+    environment = {
+        **os.environ,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CONN_MAX_AGE": "300",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(  # noqa: S603 - our own arguments
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "bench.baseline:application",
+            f"--workers={WORKERS}",
+            f"--bind=127.0.0.1:{PORT}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )
+    for _attempt in range(60):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def wrk(path: str, header: str, seconds: int, script: str) -> tuple[float, float, float, int]:
+    """p50 ms, p95 ms, requests/s and errors of one wrk run: one connection per worker, so
+    that latency is the server's time rather than time queued behind other requests."""
+    command = ["wrk", "-t1", f"-c{WORKERS}", f"-d{seconds}s", "-s", script, "-H", header]
+    output = subprocess.run(  # noqa: S603 - our own arguments
+        [*command, f"http://127.0.0.1:{PORT}{quote(path, safe='/?&=')}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    _label, requests, errors, p50, p95, rps = line.split()
+    if int(requests) == 0:
+        raise RuntimeError(f"wrk made no request to {path}")
+    return float(p50), float(p95), float(rps), int(errors)
+
+
+def measure_all(points, headers, runs: int, seconds: int) -> list[Measure]:
+    measures = [
+        Measure(point, queries=count_queries(point, headers[point.user])) for point in points
+    ]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    server = start_server()
+    try:
+        for measure in measures:
+            header = headers[measure.endpoint.user]
+            wrk(measure.endpoint.path, header, 1, script.name)  # warm-up
+            for _run in range(runs):
+                p50, p95, rps, errors = wrk(measure.endpoint.path, header, seconds, script.name)
+                measure.p50.append(p50)
+                measure.p95.append(p95)
+                measure.rps.append(rps)
+                measure.errors += errors
+            print(line_of(measure), flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        os.unlink(script.name)
+    return measures
+
+
+def spread(values: list[float], digits: int = 1) -> str:
+    low, middle, high = min(values), statistics.median(values), max(values)
+    return f"{middle:.{digits}f} ({low:.{digits}f}–{high:.{digits}f})"
+
+
+def verdict(measure: Measure) -> str:
+    target = measure.endpoint.target_ms
+    if target is None:
+        return ""
+    return "met" if statistics.median(measure.p95) <= target else "**missed**"
+
+
+def line_of(measure: Measure) -> str:
+    point = measure.endpoint
+    target = f"≤ {point.target_ms}" if point.target_ms else "—"
+    return (
+        f"| {point.name} | `{point.path}` | {measure.queries} | {spread(measure.p50)} | "
+        f"{spread(measure.p95)} | {spread(measure.rps, 0)} | {target} | {verdict(measure)} |"
+    )
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory_kb / 1024 / 1024:.0f} GiB; Python "
+        f"{platform.python_version()}, Django {django.get_version()}, PostgreSQL {postgres}; "
+        f"gunicorn {WORKERS} sync workers, wrk 1 thread × {WORKERS} connections"
+    )
+
+
+def sizes() -> str:
+    tables = (
+        "partners_partner",
+        "partners_contactperson",
+        "partners_interaction",
+        "partners_followup",
+        "partners_enterpriserequest",
+        "projects_project",
+        "projects_stagechange",
+        "accounts_user",
+    )
+    with connection.cursor() as cursor:
+        counts = []
+        for table in tables:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
+            counts.append(f"{table} {cursor.fetchone()[0]:,}")
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        counts.append(f"database {cursor.fetchone()[0]}")
+    return "; ".join(counts)
+
+
+def ratio(measures: list[Measure]) -> float:
+    by_name = {m.endpoint.name: m for m in measures}
+    listing = statistics.median(by_name["partner list"].rps)
+    baseline = statistics.median(by_name["baseline (1 SQL + orjson)"].rps)
+    return listing / baseline
+
+
+def report(measures: list[Measure], runs: int, seconds: int) -> str:
+    head = (
+        "| endpoint | path | SQL queries | p50 ms (min–max) | p95 ms (min–max) | "
+        "requests/s (min–max) | p95 target ms | |\n|---|---|---|---|---|---|---|---|"
+    )
+    body = "\n".join(line_of(m) for m in measures)
+    return (
+        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')}: {machine()}.\n\n"
+        f"Data set: {sizes()}.\n\n"
+        f"Each figure: the median of {runs} runs of {seconds} s after a 1 s warm-up "
+        f"(spread in brackets).\n\n{head}\n{body}\n\n"
+        f"Partner list throughput ÷ baseline throughput: **{ratio(measures):.2f}** "
+        "(target ≥ 0.5).\n"
+    )
+
+
+MARK = "<!-- bench/load.py writes between these marks -->"
+
+
+def write_document(text: str, path: Path) -> None:
+    """Replace the generated part of the document, keeping what people wrote around it."""
+    if path.exists() and path.read_text().count(MARK) == 2:
+        before, _old, after = path.read_text().split(MARK)
+    else:
+        before, after = "# Benchmarks\n\n", "\n"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(f"{before}{MARK}\n{text}\n{MARK}{after}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "BENCHMARKS.md"))
+    arguments = parser.parse_args()
+    bench_manager()
+    points = endpoints()
+    measures = measure_all(points, credentials(points), arguments.runs, arguments.seconds)
+    text = report(measures, arguments.runs, arguments.seconds)
+    print(text)
+    write_document(text, Path(arguments.out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""The HTTP benchmark's smoke test, so that it cannot rot: on a tiny data set every endpoint it
+measures answers 200 with the credentials it would use, the baseline returns the same 50 rows
+as the API's list, and the report keeps what people wrote around the generated part."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from accounts.roles import Role
+from bench import baseline
+from bench.endpoints import endpoints
+from bench.load import (
+    MARK,
+    Measure,
+    bench_manager,
+    count_queries,
+    credentials,
+    report,
+    write_document,
+)
+from tests.factories import CarrierFactory, IndustryFactory, PartnerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tiny_data_set(db):
+    steward = UserFactory(roles=[Role.STAFF])
+    industry = IndustryFactory()
+    CarrierFactory(kind="zone")
+    for n in range(60):
+        PartnerFactory(name=f"丰台科技有限公司{n:02d}", steward=steward, industries=[industry])
+    bench_manager()
+
+
+def _header_kwargs(header: str) -> dict:
+    name, _sep, value = header.partition(": ")
+    return {"HTTP_" + name.upper().replace("-", "_"): value}
+
+
+def test_every_endpoint_answers_with_the_benchmarks_credentials(tiny_data_set):
+    points = endpoints()
+    headers = credentials(points)
+    for point in points:
+        if point.path.startswith("/bench/"):
+            continue
+        response = Client(**_header_kwargs(headers[point.user])).get(point.path)
+        assert response.status_code == 200, point.path
+        assert count_queries(point, headers[point.user]) > 0
+
+
+def _baseline_body() -> dict:
+    answer = {}
+
+    def start_response(status, headers):
+        answer["status"] = status
+
+    environ = {
+        "PATH_INFO": baseline.PATH,
+        "REQUEST_METHOD": "GET",
+        "HTTP_HOST": "testserver",
+        "wsgi.input": io.BytesIO(),
+    }
+    body = b"".join(baseline.application(environ, start_response))
+    assert answer["status"] == "200 OK"
+    return json.loads(body)
+
+
+def test_the_baseline_returns_the_apis_first_page(tiny_data_set, api):
+    expected = api.get("/api/v1/partners/", {"page_size": 50}).json()
+    got = _baseline_body()
+    assert got["count"] == expected["count"] == 60
+    assert got["results"] == expected["results"]
+    assert got["next"].endswith("page=2&page_size=50")
+
+
+def test_the_document_keeps_what_people_wrote(tmp_path: Path, tiny_data_set):
+    points = endpoints()
+    measures = [
+        Measure(p, queries=3, p50=[1.0, 2.0], p95=[3.0, 4.0], rps=[100.0, 90.0]) for p in points
+    ]
+    text = report(measures, runs=2, seconds=1)
+    assert "| partner list |" in text
+    assert "÷ baseline" in text
+    document = tmp_path / "BENCHMARKS.md"
+    document.write_text(f"# Benchmarks\n\nIntro.\n\n{MARK}\nold\n{MARK}\n\n## What we changed\n")
+    write_document(text, document)
+    written = document.read_text()
+    assert "Intro." in written
+    assert "## What we changed" in written
+    assert "old" not in written
+    assert "| partner list |" in written
