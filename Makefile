@@ -79,3 +79,20 @@ bench-pages: $(INSTALLED)
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE fengtai_bench_pages"
 	DATABASE_URL=$(PAGES_DATABASE_URL) DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
 	DATABASE_URL=$(PAGES_DATABASE_URL) DEBUG=0 $(PY) bench/pages.py
+
+# Ten times district scale (200,000 partners, 2,000,000 interactions …) on PostgreSQL, with the
+# time of each phase and the database's size (not part of make test); see bench/data.py.
+BIG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fengtai_bench_big
+.PHONY: bench-data
+bench-data: $(INSTALLED)
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='fengtai_bench_big'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE fengtai_bench_big"
+	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) bench/data.py
+
+# The HTTP benchmark on that data set: gunicorn measured by wrk (Debian's package), printing
+# the table and rewriting the generated part of docs/BENCHMARKS.md (not part of make test).
+.PHONY: bench
+bench: bench-data
+	command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
+	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
+	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) bench/load.py

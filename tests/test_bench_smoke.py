@@ -4,6 +4,7 @@ as the API's list, and the report keeps what people wrote around the generated p
 
 import io
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,10 @@ def test_the_document_keeps_what_people_wrote(tmp_path: Path, tiny_data_set):
     assert "## What we changed" in written
     assert "old" not in written
     assert "| partner list |" in written
+
+
+def test_an_endpoint_slower_than_a_run_is_reported_not_hidden():
+    from bench.load import spread
+
+    assert spread([math.nan, math.nan]) == "no request finished within a run"
+    assert spread([math.nan, 12.0, 14.0]) == "13.0 (12.0–14.0)"
