@@ -44,7 +44,7 @@ class WorkCampFilter(filters.FilterSet):
 
 class TargetCompanyFilter(filters.FilterSet):
     chain = filters.NumberFilter(field_name="segment__chain")
-    status = filters.MultipleChoiceFilter(choices=TargetCompany.Status.choices)
+    status = filters.MultipleChoiceFilter(distinct=False, choices=TargetCompany.Status.choices)
     q = filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=100)
 
     class Meta:

@@ -181,6 +181,8 @@ REST_FRAMEWORK = {
 }
 # Request bodies (files excepted) above this are refused: 413 from the API, 400 elsewhere.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BODY_BYTES", default=2_621_440)
+# A list counts its rows up to this many and beyond says "more than" (core/pagination.py).
+LIST_COUNT_LIMIT = env.int("LIST_COUNT_LIMIT", default=1000)
 # Excel exports of a list (…/export/) with more rows than this are refused with 400.
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200_000)
 # Spreadsheet imports: the largest file accepted, the sizes checked and imported within the

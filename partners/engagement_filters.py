@@ -62,8 +62,10 @@ class FollowUpFilter(MineFilterMixin):
 class EnterpriseRequestFilter(MineFilterMixin):
     overdue = filters.BooleanFilter(method="by_overdue", label=_("overdue"))
     due_this_week = filters.BooleanFilter(method="by_due_this_week", label=_("due this week"))
-    status = filters.MultipleChoiceFilter(choices=EnterpriseRequest.Status.choices)
-    category = filters.MultipleChoiceFilter(choices=EnterpriseRequest.Category.choices)
+    status = filters.MultipleChoiceFilter(distinct=False, choices=EnterpriseRequest.Status.choices)
+    category = filters.MultipleChoiceFilter(
+        distinct=False, choices=EnterpriseRequest.Category.choices
+    )
 
     class Meta:
         model = EnterpriseRequest

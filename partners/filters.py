@@ -53,9 +53,11 @@ class PartnerFilter(filters.FilterSet):
         queryset=QualificationTag.objects.all(), method="by_tag", label=_("qualification tag")
     )
     steward = ModelIdFilter(queryset=User.objects.all(), label=_("steward"))
-    status = filters.MultipleChoiceFilter(choices=Partner.Status.choices, label=_("status"))
+    status = filters.MultipleChoiceFilter(
+        distinct=False, choices=Partner.Status.choices, label=_("status")
+    )
     organisation_type = filters.MultipleChoiceFilter(
-        choices=Partner.OrganisationType.choices, label=_("organisation type")
+        distinct=False, choices=Partner.OrganisationType.choices, label=_("organisation type")
     )
     joined = filters.DateFromToRangeFilter(field_name="joined_on", label=_("joined between"))
     chain_leader_year = filters.NumberFilter(
@@ -110,7 +112,8 @@ class PartnerFilter(filters.FilterSet):
         return queryset.filter(Exists(through))
 
     def by_zone(self, queryset, name, zone):
-        return queryset.filter(Q(carrier=zone) | Q(carrier__zone=zone))
+        # The zone's carriers as a subquery, so that the partners' carrier index serves it.
+        return queryset.filter(carrier__in=Carrier.objects.filter(Q(pk=zone.pk) | Q(zone=zone)))
 
     def by_tag(self, queryset, name, tag):
         through = Partner.tags.through.objects.filter(partner=OuterRef("pk"), qualificationtag=tag)

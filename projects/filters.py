@@ -11,8 +11,10 @@ from projects.models import Event, Project, Stage, StageChange
 
 class ProjectFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", label=_("search"), max_length=100)
-    stage = filters.MultipleChoiceFilter(choices=Stage.choices, label=_("stage"))
-    kind = filters.MultipleChoiceFilter(choices=Project.Kind.choices, label=_("kind"))
+    stage = filters.MultipleChoiceFilter(distinct=False, choices=Stage.choices, label=_("stage"))
+    kind = filters.MultipleChoiceFilter(
+        distinct=False, choices=Project.Kind.choices, label=_("kind")
+    )
     industry = ModelIdFilter(
         queryset=Industry.objects.all(), method="by_industry", label=_("industry (and below)")
     )

@@ -4,9 +4,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views import defaults
+
+from core.pagination import CappedCountPaginator
 
 PAGE_SIZE = 50
 
@@ -28,8 +29,9 @@ def permission_required(permission: str):
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    """The page of ``queryset`` the ``page`` parameter asks for (the last for one past it)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """The page of ``queryset`` the ``page`` parameter asks for (the last for one past it),
+    counted up to ``LIST_COUNT_LIMIT`` rows."""
+    return CappedCountPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def permission_denied(request, exception=None):
