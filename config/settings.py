@@ -183,6 +183,9 @@ REST_FRAMEWORK = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BODY_BYTES", default=2_621_440)
 # A list counts its rows up to this many and beyond says "more than" (core/pagination.py).
 LIST_COUNT_LIMIT = env.int("LIST_COUNT_LIMIT", default=1000)
+# A report's table shows this many rows in the API (its row_count tells how many there are);
+# its Excel export has them all.
+REPORT_ROWS_SHOWN = env.int("REPORT_ROWS_SHOWN", default=500)
 # Excel exports of a list (…/export/) with more rows than this are refused with 400.
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200_000)
 # Spreadsheet imports: the largest file accepted, the sizes checked and imported within the

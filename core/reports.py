@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,12 +42,44 @@ class Field:
     number_format: str | None = None
 
 
+class QueryRows:
+    """A table's rows read from a query only as far as they are used: the JSON answer and the
+    dashboard read the first rows (``head``: one query with LIMIT), the workbook iterates them
+    all in chunks, and ``len`` counts them in the database (or takes a count the report already
+    has). At district scale a list such as the partners overdue for a visit has 100,000 rows,
+    which nobody reads on a page."""
+
+    def __init__(self, queryset, to_row: Callable[[Any], dict], count: int | None = None):
+        self.queryset = queryset
+        self.to_row = to_row
+        self._count = count
+
+    def head(self, limit: int) -> list[dict]:
+        return [self.to_row(row) for row in self.queryset[:limit]]
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.queryset.order_by().count()
+        return self._count
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __iter__(self):
+        return (self.to_row(row) for row in self.queryset.iterator(chunk_size=2000))
+
+
+def head_rows(rows: "Sequence[dict] | QueryRows", limit: int) -> list[dict]:
+    """The first ``limit`` rows of a table, however its rows are held."""
+    return rows.head(limit) if isinstance(rows, QueryRows) else list(rows[:limit])
+
+
 @dataclass
 class Table:
     key: str
     title: Any
     fields: Sequence[Field]
-    rows: list[dict]
+    rows: "list[dict] | QueryRows"
 
 
 @dataclass(frozen=True)
@@ -131,6 +164,9 @@ def _json_value(value):
 
 
 def report_json(report: Report) -> dict:
+    """The report as JSON; each table with its first ``REPORT_ROWS_SHOWN`` rows and its
+    ``row_count`` (the workbook has every row)."""
+    limit = settings.REPORT_ROWS_SHOWN
     return {
         "report": report.name,
         "title": str(report.title),
@@ -142,8 +178,10 @@ def report_json(report: Report) -> dict:
                 "title": str(table.title),
                 "columns": [{"key": f.key, "label": str(f.label)} for f in table.fields],
                 "rows": [
-                    {f.key: _json_value(row.get(f.key)) for f in table.fields} for row in table.rows
+                    {f.key: _json_value(row.get(f.key)) for f in table.fields}
+                    for row in head_rows(table.rows, limit)
                 ],
+                "row_count": len(table.rows),
             }
             for table in report.tables
         },

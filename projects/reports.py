@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chains.models import IndustryChain
 from chains.selectors import industry_ids_with_descendants
-from core.reports import Field, Figure, Period, Report, Table
+from core.reports import Field, Figure, Period, QueryRows, Report, Table
 from core.sql import DurationInDays, PercentileCont
 from projects.models import Event, PipelineTarget, Project, Stage, StageChange
 
@@ -400,7 +400,7 @@ def slowest_stays(stays: QuerySet) -> list[dict]:
     ]
 
 
-def stalled(projects, stalled_days: int, now: dt.datetime) -> list[dict]:
+def stalled(projects, stalled_days: int, now: dt.datetime) -> QueryRows:
     """Live projects (not dropped, not yet operating) without a stage move for
     ``stalled_days`` days or more, as of now; the longest-waiting first."""
     last_move = Coalesce("stage_changed_at", "created_at")
@@ -411,8 +411,9 @@ def stalled(projects, stalled_days: int, now: dt.datetime) -> list[dict]:
         .order_by("last_move", "code")
         .values("code", "name", "stage", "last_move", "owner__full_name", "owner__username")
     )
-    return [
-        {
+
+    def to_row(row: dict) -> dict:
+        return {
             "code": row["code"],
             "name": row["name"],
             "owner": _owner_name(row["owner__full_name"], row["owner__username"]),
@@ -420,8 +421,8 @@ def stalled(projects, stalled_days: int, now: dt.datetime) -> list[dict]:
             "last_move": timezone.localtime(row["last_move"]).date(),
             "days": (now - row["last_move"]) // DAY,
         }
-        for row in rows
-    ]
+
+    return QueryRows(rows, to_row)
 
 
 def against_target(projects, year: int) -> list[dict]:
@@ -511,7 +512,7 @@ TARGET_FIELDS = (
 
 
 def pipeline_report(user, params: dict) -> Report:
-    """Eleven queries, plus one for the industry filter and two for the chain filter."""
+    """Twelve queries, plus one for the industry filter and two for the chain filter."""
     period, now = params["period"], timezone.now()
     stalled_days = params.get("stalled_days", 90)
     year = params.get("year") or period.until.year

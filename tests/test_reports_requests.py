@@ -268,3 +268,13 @@ def test_who_may_read_it(client, world):
     client.force_login(UserFactory(roles=[Role.CHAIN_LEADER], partner=PartnerFactory()))
     assert client.get(URL).status_code == 403
     assert client.get(f"{URL}export/").status_code == 403
+
+
+def test_a_long_list_shows_its_first_rows_and_the_workbook_has_them_all(api, world, settings):
+    settings.REPORT_ROWS_SHOWN = 1
+    table = api.get(URL, MARCH).json()["tables"]["overdue"]
+    assert [row["partner"] for row in table["rows"]] == ["甲科技有限公司"]
+    assert table["row_count"] == 2
+    book = load_workbook(io.BytesIO(api.get(f"{URL}export/", MARCH).content))
+    overdue = list(book.worksheets[3].values)[1:]
+    assert [row[0] for row in overdue] == ["甲科技有限公司", "乙科技有限公司"]

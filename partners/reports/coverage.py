@@ -21,7 +21,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.reports import Field, Figure, Report, Table
+from core.reports import Field, Figure, QueryRows, Report, Table
 from partners.models import Interaction, Partner
 from partners.reports.filtering import partner_condition
 from partners.selectors import visit_overdue_condition, with_cadence_days, with_visit_baseline
@@ -118,7 +118,7 @@ def visit_coverage(user, params: dict) -> Report:
                 "overdue",
                 _("Partners overdue for a visit"),
                 OVERDUE_FIELDS,
-                _overdue_rows(partners.filter(overdue)),
+                _overdue_rows(partners.filter(overdue), totals["overdue"]),
             ),
             Table("interactions", _("Interactions per month"), INTERACTION_FIELDS, interactions),
         ],
@@ -147,9 +147,9 @@ def _rows(groups, counts: dict, key: str, order: str, name=None) -> list[dict]:
     return [{key: name(row) or str(_("(none)")), **_coverage(row)} for row in groups]
 
 
-def _overdue_rows(overdue) -> list[dict]:
+def _overdue_rows(overdue, count: int) -> QueryRows:
     """Days overdue computed in the database: today minus the day the visit fell due (the
-    baseline's day in the site's time zone plus the cadence)."""
+    baseline's day in the site's time zone plus the cadence). ``count`` is the overall figure's."""
     today = timezone.localdate()
     baseline_day = TruncDate("visit_baseline", tzinfo=timezone.get_current_timezone())
     rows = (
@@ -168,8 +168,10 @@ def _overdue_rows(overdue) -> list[dict]:
             "days_overdue",
         )
     )
-    return [
-        {
+
+    def row(values) -> dict:
+        name, full_name, username, cadence, last_contacted_at, days_overdue = values
+        return {
             "partner": name,
             "steward": full_name or username,
             "cadence_days": cadence,
@@ -177,8 +179,8 @@ def _overdue_rows(overdue) -> list[dict]:
             "due_on": today - dt.timedelta(days=days_overdue),
             "days_overdue": days_overdue,
         }
-        for name, full_name, username, cadence, last_contacted_at, days_overdue in rows
-    ]
+
+    return QueryRows(rows, row, count)
 
 
 def _interactions_by_month(params: dict) -> list[dict]:

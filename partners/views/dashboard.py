@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from rest_framework.exceptions import ValidationError as ParameterError
 
-from core.reports import REPORTS, Report
+from core.reports import REPORTS, Report, head_rows
 from partners import selectors
 
 # Charts drawn above a report's tables: (table, the column naming each bar, the columns
@@ -48,16 +48,17 @@ def charts(report: Report) -> list[dict]:
         table = tables.get(table_key)
         if table is None or not table.rows:
             continue
+        rows = head_rows(table.rows, TABLE_ROWS)
         labels = {field.key: str(field.label) for field in table.fields}
         specs.append(
             {
                 "data_id": f"chart-{table_key}",
                 "title": str(table.title),
-                "labels": [str(row.get(label_key, "")) for row in table.rows],
+                "labels": [str(row.get(label_key, "")) for row in rows],
                 "datasets": [
                     {
                         "label": labels.get(key, key),
-                        "data": [_number(r.get(key)) for r in table.rows],
+                        "data": [_number(r.get(key)) for r in rows],
                     }
                     for key in value_keys
                 ],
@@ -76,7 +77,7 @@ def tables(report: Report) -> list[dict]:
             "fields": table.fields,
             "rows": [
                 [(row.get(f.key), f.number_format) for f in table.fields]
-                for row in table.rows[:TABLE_ROWS]
+                for row in head_rows(table.rows, TABLE_ROWS)
             ],
             "total": len(table.rows),
         }
