@@ -186,6 +186,10 @@ LIST_COUNT_LIMIT = env.int("LIST_COUNT_LIMIT", default=1000)
 # A report's table shows this many rows in the API (its row_count tells how many there are);
 # its Excel export has them all.
 REPORT_ROWS_SHOWN = env.int("REPORT_ROWS_SHOWN", default=500)
+# Reports are served from the cache while the data has not changed (core/report_cache.py); the
+# cache is shared between processes when CACHE_URL names Redis (redis://127.0.0.1:6379/1).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=3600)
 # Excel exports of a list (…/export/) with more rows than this are refused with 400.
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200_000)
 # Spreadsheet imports: the largest file accepted, the sizes checked and imported within the

@@ -8,9 +8,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
 
         from core import checks  # noqa: F401 - registers the deployment checks
+        from core.data_version import install_triggers
         from core.imports import permissions  # noqa: F401 - registers the rules
         from core.sql import register_sqlite_aggregates
 
         connection_created.connect(register_sqlite_aggregates, dispatch_uid="sqlite_aggregates")
+        post_migrate.connect(install_triggers, sender=self, dispatch_uid="data_version_triggers")

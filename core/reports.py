@@ -71,7 +71,7 @@ class QueryRows:
 
 def head_rows(rows: "Sequence[dict] | QueryRows", limit: int) -> list[dict]:
     """The first ``limit`` rows of a table, however its rows are held."""
-    return rows.head(limit) if isinstance(rows, QueryRows) else list(rows[:limit])
+    return rows.head(limit) if hasattr(rows, "head") else list(rows[:limit])
 
 
 @dataclass
@@ -263,17 +263,23 @@ class ReportViewSet(viewsets.ViewSet):
     def action_permissions(self) -> dict[str, str]:
         return {"list": self.permission, "export": self.permission}
 
-    def report(self, request) -> Report:
-        return type(self).build(request.user, self.parameters(request.query_params))
+    @classmethod
+    def shown_report(cls, user, params: dict) -> Report:
+        """The report as the API and the dashboard show it (first rows and row counts), from
+        the cache while the data has not changed (``core.report_cache``)."""
+        from core.report_cache import cached_report
+
+        return cached_report(cls.build, cls.key, user, params)
 
     @extend_schema(parameters=PARAMETERS, responses={200: OpenApiTypes.OBJECT})
     def list(self, request):
-        return Response(report_json(self.report(request)))
+        parameters = self.parameters(request.query_params)
+        return Response(report_json(self.shown_report(request.user, parameters)))
 
     @extend_schema(parameters=PARAMETERS, responses={(200, XLSX_MEDIA_TYPE): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])
     def export(self, request):
-        report = self.report(request)
+        report = type(self).build(request.user, self.parameters(request.query_params))
         response = HttpResponse(report_workbook(report), content_type=XLSX_MEDIA_TYPE)
         filename = f"{report.name}-{timezone.localdate():%Y%m%d}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -11,6 +11,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _reports_computed_afresh(settings):
+    """A test's transaction never commits, so the data version (core.data_version) never
+    changes inside it: reports are computed afresh, and tests/test_report_cache.py, with real
+    commits, tests the cache."""
+    settings.REPORT_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def manager(db):
     return UserFactory(username="manager-test", roles=[Role.MANAGER])

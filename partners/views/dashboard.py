@@ -100,7 +100,7 @@ def dashboard(request):
     except ParameterError as error:
         errors = error.detail
     else:
-        report = chosen.build(request.user, parameters)
+        report = chosen.shown_report(request.user, parameters)
     query = request.GET.copy()
     query.pop("report", None)
     return render(

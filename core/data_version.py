@@ -1,0 +1,73 @@
+"""A number that changes whenever the business data changes: the key that keeps cached reports
+correct.
+
+On PostgreSQL every table of the business apps carries a deferred constraint trigger that takes
+the next value of the sequence ``core_data_version`` when a transaction that wrote to it
+commits, whatever wrote (a service, an import's ``bulk_create``, a queryset ``update``, the
+admin, SQL by hand). A rolled-back transaction bumps nothing that matters: at worst a cached
+report is computed again. The trigger fires at commit rather than at the statement, so that a
+long transaction (an import) cannot bump the number, let a report be computed and cached
+without its rows, then commit unnoticed. The triggers are (re)installed after every
+``migrate``, so a new table is covered without a migration of its own.
+
+Other databases (the embedded SQLite of ``make run``) have no version: nothing is cached there.
+"""
+
+from django.apps import apps
+from django.db import connections
+
+SEQUENCE = "core_data_version"
+FUNCTION = "core_bump_data_version"
+TRIGGER = "core_data_version"
+# The apps whose tables reports read; a write to any of them changes the version.
+APPS = ("accounts", "partners", "chains", "projects")
+VERSION_SQL = f"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {SEQUENCE}"  # noqa: S608
+
+
+def data_version(using: str = "default") -> int | None:
+    """The current version, or None where the database keeps none."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        # 0 until the first bump: a new sequence's last_value is already 1, not yet called.
+        cursor.execute(VERSION_SQL)
+        return cursor.fetchone()[0]
+
+
+def tracked_tables() -> list[str]:
+    """The tables of ``APPS``, many-to-many tables included."""
+    return sorted(
+        model._meta.db_table
+        for label in APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    )
+
+
+def install_triggers(using: str = "default", **kwargs) -> None:
+    """The sequence, the function and one trigger per tracked table (idempotent; run by the
+    ``post_migrate`` signal)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}")
+        cursor.execute(
+            f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN PERFORM nextval('{SEQUENCE}'); RETURN NULL; END $$"
+        )
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = %s",
+            [TRIGGER],
+        )
+        triggered = {row[0] for row in cursor.fetchall()}
+        for table in tracked_tables():
+            if table in existing and table not in triggered:
+                cursor.execute(
+                    f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE "
+                    f'ON "{table}" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW '
+                    f"EXECUTE FUNCTION {FUNCTION}()"
+                )

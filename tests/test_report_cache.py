@@ -1,0 +1,154 @@
+"""Reports come from the cache while the data is unchanged, and never older than the data: any
+committed write, by whatever path, changes the data version (core/data_version.py). These
+tests commit for real (transactional_db), since the version moves only on commit."""
+
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+from core.data_version import TRIGGER, data_version, tracked_tables
+from partners.models import Partner
+from tests.factories import PartnerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+URL = "/api/v1/reports/overview/"
+
+
+@pytest.fixture
+def cached(settings):
+    settings.REPORT_CACHE_SECONDS = 3600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reader():
+    client = APIClient()
+    client.force_authenticate(UserFactory(roles=[Role.MANAGER]))
+    return client
+
+
+def partners_figure(client) -> int:
+    return client.get(URL).json()["figures"]["partners"]
+
+
+def test_every_business_table_bumps_the_version():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = %s",
+            [TRIGGER],
+        )
+        triggered = {row[0] for row in cursor.fetchall()}
+    assert "partners_partner" in triggered
+    assert "partners_partner_industries" in triggered
+    assert set(tracked_tables()) <= triggered
+
+
+def test_a_repeated_report_is_served_from_the_cache(cached, reader):
+    PartnerFactory()
+    first = reader.get(URL).json()
+    with CaptureQueriesContext(connection) as queries:
+        again = reader.get(URL).json()
+    assert again == first
+    assert first["figures"]["partners"] == 1
+    assert len(queries) == 1  # the data version, nothing of the report
+
+
+def test_a_committed_write_shows_at_once(cached, reader):
+    PartnerFactory()
+    assert partners_figure(reader) == 1
+    before = data_version()
+    PartnerFactory()
+    assert data_version() > before
+    assert partners_figure(reader) == 2
+
+
+def test_a_bulk_update_outside_any_service_shows_at_once(cached, reader):
+    partner = PartnerFactory()
+    assert partners_figure(reader) == 1
+    Partner.objects.filter(pk=partner.pk).update(status=Partner.Status.WITHDRAWN)
+    assert reader.get(URL).json()["figures"]["withdrawn"] == 1
+
+
+def test_a_long_transaction_is_seen_when_it_commits_not_before(cached, reader):
+    """An import writes for seconds in one transaction: a report computed meanwhile (without
+    its rows) must not be served once it has committed."""
+    PartnerFactory()
+    written, release = threading.Event(), threading.Event()
+
+    def long_import():
+        try:
+            with transaction.atomic():
+                PartnerFactory()
+                written.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=long_import)
+    writer.start()
+    assert written.wait(timeout=30)
+    assert partners_figure(reader) == 1  # computed and cached while the import is open
+    release.set()
+    writer.join(timeout=30)
+    assert partners_figure(reader) == 2
+
+
+def test_a_rolled_back_write_changes_no_figure(cached, reader):
+    PartnerFactory()
+    assert partners_figure(reader) == 1
+    with transaction.atomic():
+        PartnerFactory()
+        transaction.set_rollback(True)
+    assert partners_figure(reader) == 1
+
+
+def test_each_reader_and_language_has_its_own_entry(cached, reader):
+    PartnerFactory()
+    chinese = reader.get(URL).json()
+    english = reader.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert chinese["figure_labels"]["partners"] != english["figure_labels"]["partners"]
+    assert reader.get(URL).json()["figure_labels"] == chinese["figure_labels"]
+
+
+def test_the_cache_works_on_redis(settings, reader):
+    settings.REPORT_CACHE_SECONDS = 3600
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/13",
+            "KEY_PREFIX": "test-report-cache",
+        }
+    }
+    cache.clear()
+    try:
+        PartnerFactory()
+        assert partners_figure(reader) == 1
+        with CaptureQueriesContext(connection) as queries:
+            assert partners_figure(reader) == 1
+        assert len(queries) == 1
+        PartnerFactory()
+        assert partners_figure(reader) == 2
+    finally:
+        cache.clear()
+
+
+def test_the_dashboard_shows_the_cached_report(cached, client):
+    manager = UserFactory(roles=[Role.MANAGER])
+    client.force_login(manager)
+    PartnerFactory()
+
+    def shown_partners() -> int:
+        report = client.get("/dashboard/", {"report": "overview"}).context["report"]
+        return next(figure.value for figure in report.figures if figure.key == "partners")
+
+    assert shown_partners() == 1
+    PartnerFactory()
+    assert shown_partners() == 2
