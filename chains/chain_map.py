@@ -8,23 +8,23 @@ Filters: ``chain`` and ``industry`` (and the industries below it) select the cha
 apply: the map shows every partner of a segment. A chain-leader unit reads the maps of its own
 chains only, partner names only (directory data), and no target list (internal data).
 
-Six queries at most, whatever the data: the industry tree (only with ``industry``), the rule,
-the segments with their counts and strength, the roster, the work camps and the targets."""
+Seven queries at most, whatever the data: the industry tree (only with ``industry``), the rule,
+the segments with their counts and strength, their first members' names, their target counts,
+the roster, the work camps and the targets."""
 
 from django.db.models import (
     Case,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
     TextChoices,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import can_read_all, is_chain_leader
@@ -157,12 +157,6 @@ def _chains(user, params: dict):
     return chains.values("pk")
 
 
-def _count(queryset, segment_field: str = "chainsegment") -> Coalesce:
-    """The number of rows of a correlated ``queryset`` of one segment's rows, as a subquery."""
-    counted = queryset.order_by().values(segment_field).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
     """One grouped pass over the segments' memberships: each count is a filtered COUNT of the
     members (active partners of the plan), the targets a subquery (a second join would
@@ -171,9 +165,11 @@ def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
     leads_the_chain = ChainLeaderAppointment.objects.filter(
         partner=OuterRef("partners"), chain=OuterRef("chain_id"), year=year
     )
-    tags = Partner.tags.through.objects.filter(partner=OuterRef("partners"))
+    # Qualified partners as one uncorrelated subquery (hashed once), not a probe per member.
+    tags = Partner.tags.through.objects.all()
     if rule["tag_ids"]:
         tags = tags.filter(qualificationtag__in=rule["tag_ids"])
+    qualified = Q(partners__in=tags.values("partner_id"))
     strong = Q(n_partners__gte=rule["min_partners"]) & Q(
         n_qualified__gte=rule["min_qualified_partners"]
     )
@@ -184,13 +180,7 @@ def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
         .annotate(
             n_partners=Count("partners", filter=member),
             n_chain_leaders=Count("partners", filter=member & Exists(leads_the_chain)),
-            n_qualified=Count("partners", filter=member & Exists(tags)),
-            n_targets=_count(
-                TargetCompany.objects.filter(segment=OuterRef("pk")).exclude(
-                    status=TargetCompany.Status.ABANDONED
-                ),
-                "segment",
-            ),
+            n_qualified=Count("partners", filter=member & qualified),
         )
         .annotate(
             strength=Case(
@@ -208,12 +198,12 @@ def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
             "n_partners",
             "n_chain_leaders",
             "n_qualified",
-            "n_targets",
             "name",
             "chain__name",
         )
     )
     names = _member_names(chains)
+    targets = _target_counts(chains)
     return [
         {
             "chain_id": row["chain_id"],
@@ -225,21 +215,43 @@ def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
             "partners": row["n_partners"],
             "chain_leaders": row["n_chain_leaders"],
             "qualified_partners": row["n_qualified"],
-            "targets": row["n_targets"],
+            "targets": targets.get(row["pk"], 0),
             "partner_names": names.get(row["pk"], []),
         }
         for row in rows
     ]
 
 
+def _target_counts(chains) -> dict[int, int]:
+    """Each segment's target companies not abandoned, in a query of their own: as a subquery
+    of the grouped pass it would be computed once per membership row."""
+    counts = (
+        TargetCompany.objects.filter(segment__chain__in=chains)
+        .exclude(status=TargetCompany.Status.ABANDONED)
+        .order_by()
+        .values("segment")
+        .annotate(n=Count("pk"))
+    )
+    return {row["segment"]: row["n"] for row in counts}
+
+
+# A segment lists its first members by name; its partner count says how many it has, and the
+# partner list filtered by the segment shows them all.
+NAMES_PER_SEGMENT = 50
+
+
 def _member_names(chains) -> dict[int, list[str]]:
-    """The names of each segment's members, in one query (grouped here: a string or array
-    aggregate that SQLite and PostgreSQL share arrives only with Django 6)."""
+    """The first ``NAMES_PER_SEGMENT`` names of each segment's members, in one query (a window
+    numbers each segment's members; grouped here: a string or array aggregate that SQLite and
+    PostgreSQL share arrives only with Django 6)."""
+    rank = Window(RowNumber(), partition_by=F("chainsegment_id"), order_by=F("partner__name").asc())
     members = (
         Partner.segments.through.objects.filter(
             chainsegment__chain__in=chains, partner__archived_at=None
         )
         .exclude(partner__status=Partner.Status.WITHDRAWN)
+        .annotate(rank=rank)
+        .filter(rank__lte=NAMES_PER_SEGMENT)
         .order_by("chainsegment_id", "partner__name")
         .values_list("chainsegment_id", "partner__name")
     )

@@ -136,6 +136,13 @@ def test_segments_are_judged_exactly(api, chain_map):
     ]
 
 
+def test_a_segment_names_its_first_members_and_counts_them_all(api, chain_map, monkeypatch):
+    monkeypatch.setattr("chains.chain_map.NAMES_PER_SEGMENT", 2)
+    body = api.get(URL, {"year": 2024}).json()
+    first = body["tables"]["segments"]["rows"][0]
+    assert (first["partners"], first["partner_names"]) == (3, DESIGN_NAMES[:2])
+
+
 def test_the_roster_of_another_year_changes_the_leaders(api, chain_map):
     body = api.get(URL, {"year": 2023}).json()
     assert body["figures"]["chain_leader_units"] == 1
@@ -270,7 +277,7 @@ def test_a_fixed_number_of_queries(client, manager, chain_map):
         ChainLeaderAppointment.objects.create(partner=PartnerFactory(), chain=chain, year=2024)
         TargetCompany.objects.create(name=f"目标{n}", segment=chain.segments.first())
     assert (
-        count_queries(client) == small == 14
+        count_queries(client) == small == 15
     )  # rule, its tags, segments, member names, roster, camps, targets …
 
 
