@@ -89,10 +89,12 @@ bench-data: $(INSTALLED)
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE fengtai_bench_big"
 	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) bench/data.py
 
-# The HTTP benchmark on that data set: gunicorn measured by wrk (Debian's package), printing
-# the table and rewriting the generated part of docs/BENCHMARKS.md (not part of make test).
+# The benchmark on that data set: gunicorn measured by wrk (Debian's package), then the reminder
+# scan and worker, the import and the export; prints the tables and rewrites the generated
+# parts of docs/BENCHMARKS.md (not part of make test).
 .PHONY: bench
 bench: bench-data
 	command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
 	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) bench/load.py
+	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) bench/operations.py

@@ -9,6 +9,7 @@ django-filter and the serializers cost. Served only when gunicorn is started on
 """
 
 import orjson
+from django.conf import settings
 from django.db import connection
 
 from config.wsgi import application as django_application
@@ -17,7 +18,8 @@ PATH = "/bench/baseline/partners/"
 PAGE_SIZE = 50
 
 # One statement: the page of partners with their industries, tags, carrier and steward
-# nested as JSON by PostgreSQL, and the count, as DRF's paginated answer holds them.
+# nested as JSON by PostgreSQL, and the count up to the list's limit (core/pagination.py), as
+# DRF's paginated answer holds them.
 PAGE_SQL = """
 WITH page AS (
     SELECT p.id, p.uscc, p.name, p.short_name, p.organisation_type, p.status,
@@ -28,7 +30,8 @@ WITH page AS (
     LIMIT %(limit)s
 )
 SELECT
-    (SELECT count(*) FROM partners_partner WHERE archived_at IS NULL),
+    (SELECT count(*) FROM (SELECT 1 FROM partners_partner WHERE archived_at IS NULL
+                           LIMIT %(count_limit)s + 1) counted),
     coalesce(json_agg(json_build_object(
         'id', page.id, 'uscc', page.uscc, 'name', page.name, 'short_name', page.short_name,
         'organisation_type', page.organisation_type, 'status', page.status,
@@ -55,14 +58,17 @@ FROM page
 
 
 def baseline_page(host: str) -> bytes:
-    """The first page as DRF's paginated JSON (``count``, ``next``, ``previous``,
-    ``results``), from one query."""
+    """The first page as DRF's paginated JSON (``count``, ``count_exact``, ``next``,
+    ``previous``, ``results``), from one query."""
+    limit = settings.LIST_COUNT_LIMIT
     with connection.cursor() as cursor:
-        cursor.execute(PAGE_SQL, {"limit": PAGE_SIZE})
-        count, results = cursor.fetchone()
+        cursor.execute(PAGE_SQL, {"limit": PAGE_SIZE, "count_limit": limit})
+        counted, results = cursor.fetchone()
+    count = min(counted, limit)
     following = f"http://{host}/api/v1/partners/?page=2&page_size={PAGE_SIZE}"
     body = {
         "count": count,
+        "count_exact": counted <= limit,
         "next": following if count > PAGE_SIZE else None,
         "previous": None,
         "results": orjson.Fragment(results),

@@ -1,5 +1,6 @@
 """Celery tasks of engagement: thin wrappers that take ids and call the reminder services."""
 
+import datetime as dt
 import smtplib
 
 from celery import shared_task
@@ -25,10 +26,11 @@ def deliver_reminder(reminder_id: int) -> None:
 
 
 @shared_task(acks_late=True)
-def send_daily_reminders() -> int:
+def send_daily_reminders(day: str | None = None) -> int:
     """Beat, every day at 08:30 Asia/Shanghai: on working days plan today's reminders and queue
-    every reminder not yet delivered (today's, and any a stopped worker left behind)."""
-    today = timezone.localdate()
+    every reminder not yet delivered (today's, and any a stopped worker left behind). ``day``
+    (YYYY-MM-DD) runs another day's instead: a day the worker was down, or the benchmark's."""
+    today = dt.date.fromisoformat(day) if day else timezone.localdate()
     if not is_workday(today):
         return 0
     with audit_source("task"):

@@ -74,6 +74,7 @@ def test_the_baseline_returns_the_apis_first_page(tiny_data_set, api):
     expected = api.get("/api/v1/partners/", {"page_size": 50}).json()
     got = _baseline_body()
     assert got["count"] == expected["count"] == 60
+    assert got["count_exact"] is expected["count_exact"] is True
     assert got["results"] == expected["results"]
     assert got["next"].endswith("page=2&page_size=50")
 
@@ -101,3 +102,27 @@ def test_an_endpoint_slower_than_a_run_is_reported_not_hidden():
 
     assert spread([math.nan, math.nan]) == "no request finished within a run"
     assert spread([math.nan, 12.0, 14.0]) == "13.0 (12.0–14.0)"
+
+
+def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path: Path):
+    from bench.load import write_section
+    from bench.operations import report as operations_report
+    from bench.operations import scan_times
+
+    scans = scan_times(runs=1)
+    assert {scan["scan"] for scan in scans} >= {"follow_ups", "requests", "new_visits"}
+    assert all(scan["ms"] >= 0 for scan in scans)
+    reminders = {"seconds": 1.5, "reminders": 3, "notifications": 3}
+    reminders |= {"follow_ups_due_today": 10, "follow_ups_open_and_due": 12}
+    imported = {"rows": 10, "created": 10, "preview": 0.5, "confirm": 0.7}
+    exported = {"seconds": 2.0, "rows": 100, "bytes": 2048, "peak_mb_max": 120, "before_mb": 90}
+    text = operations_report(scans, reminders, imported, exported, runs=1, export_runs=1)
+    document = tmp_path / "BENCHMARKS.md"
+    document.write_text(f"# Benchmarks\n\n{MARK}\nload\n{MARK}\n\n## What we changed\n")
+    write_section(text, document, "operations")
+    write_section(text, document, "operations")
+    written = document.read_text()
+    assert written.count("bench/operations.py writes between these marks") == 2
+    assert "load" in written
+    assert "## What we changed" in written
+    assert "became 3 reminders" in written

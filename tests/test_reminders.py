@@ -249,3 +249,11 @@ def test_the_daily_run_follows_the_working_day_calendar(owner, monkeypatch, mome
         follow_up_create(partner=PartnerFactory(), owner=owner, due_on=due, action="回访")
         assert send_daily_reminders() == expected
     assert Notification.objects.count() == expected
+
+
+@pytest.mark.django_db
+def test_the_daily_run_can_be_given_a_day(owner, monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    follow_up_create(partner=PartnerFactory(), owner=owner, due_on=DAY, action="回访")
+    assert send_daily_reminders(DAY.isoformat()) == 1
+    assert Notification.objects.get().reminder.day == DAY
