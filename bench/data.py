@@ -70,6 +70,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.data_version import SEQUENCE as DATA_VERSION_SEQUENCE
+from core.data_version import TRIGGER as DATA_VERSION_TRIGGER
+from core.data_version import tracked_tables
 from core.search_text import search_key_for
 from partners.models import Partner, RequestDeadlineRule
 from partners.services.engagement import DEFAULT_REQUEST_WORKING_DAYS, request_handling_workdays
@@ -1397,11 +1400,33 @@ def load(scale: Scale = FULL_SCALE, phases: Phases | None = None) -> Counter | N
     ids = Ids()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        with indexes_built_after(cursor, INDEXED_AFTER, phases):
+        with indexes_built_after(cursor, INDEXED_AFTER, phases), data_version_bumped_once(cursor):
             write_all(cursor, plan, ref, ids, phases)
         with phases.phase("sequences and commit"):
             reset_sequences(cursor, BULK_TABLES)
     return phases.counts
+
+
+@contextmanager
+def data_version_bumped_once(cursor) -> Iterator[None]:
+    """The data-version triggers (``core.data_version``) off while millions of rows are
+    copied, and one bump for the whole load: cached reports are recomputed all the same."""
+    tables = [table for table in tracked_tables() if trigger_on(cursor, table)]
+    for table in tables:
+        cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER {DATA_VERSION_TRIGGER}')
+    yield
+    for table in tables:
+        cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER {DATA_VERSION_TRIGGER}')
+    cursor.execute(f"SELECT nextval('{DATA_VERSION_SEQUENCE}')")
+
+
+def trigger_on(cursor, table: str) -> bool:
+    cursor.execute(
+        "SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE c.relname = %s AND t.tgname = %s",
+        [table, DATA_VERSION_TRIGGER],
+    )
+    return cursor.fetchone() is not None
 
 
 def write_all(cursor, plan: Plan, ref: Reference, ids: Ids, phases: Phases) -> None:

@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -190,3 +190,19 @@ def test_the_plan_is_the_same_every_time():
 def test_a_second_load_writes_nothing():
     assert bench_data.load(SCALE) is None
     assert bench_partners().count() == SCALE.partners
+
+
+def test_the_load_leaves_the_data_version_triggers_on_and_bumps_the_version_once():
+    from core.data_version import TRIGGER, tracked_tables
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = %s AND t.tgenabled <> 'D'",
+            [TRIGGER],
+        )
+        enabled = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT is_called FROM core_data_version")
+        bumped = cursor.fetchone()[0]
+    assert set(tracked_tables()) <= enabled
+    assert bumped
