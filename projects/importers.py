@@ -126,7 +126,7 @@ class ProjectImporter(RowByRowImporter):
 
     def _names(self, outcome: Outcome, row: dict, key: str, known: dict) -> list[int]:
         ids = []
-        for name in cells.split_names(row.get(key)):
+        for name in cells.split_names(row.get(key), known):
             if name in known:
                 ids.append(known[name])
                 continue

@@ -278,3 +278,17 @@ def test_the_batch_list_runs_the_same_queries_for_5_and_50_batches(api, manager)
             assert api.get("/api/v1/imports/", {"page_size": 50}).json()["count"] == total
         counts.append(len(context))
     assert counts[0] == counts[1]
+
+
+def test_an_industry_whose_name_has_a_slash_imports_whole_and_slashes_still_separate(api, industry):
+    logistics = IndustryFactory(name="供应链/商贸物流")
+    content = workbook(
+        [row(1, industry="供应链/商贸物流"), row(2, industry="新一代信息技术/供应链/商贸物流")]
+    )
+    body = upload(api, content).json()
+    assert (body["created_count"], body["rejected_count"]) == (1, 1), body["row_errors"]
+    api.post(f"/api/v1/imports/{body['id']}/confirm/")
+    first = Partner.objects.get(uscc=sample_code(90001))
+    assert list(first.industries.all()) == [logistics]
+    both = workbook([row(3, industry="新一代信息技术、供应链/商贸物流")])
+    assert upload(api, both).json()["rejected_count"] == 0

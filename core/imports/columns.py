@@ -3,7 +3,7 @@ below any title rows, and turning cell values into Python values with a message 
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -176,10 +176,14 @@ def year(value) -> int:
     return int(raw)
 
 
-def split_names(value) -> list[str]:
-    """Several names in one cell: 新一代信息技术、智能制造 (or commas, semicolons, slashes)."""
-    return [
-        part.strip()
-        for part in re.split(r"[、,，;；/\n]", text(value, max_length=2000))
-        if part.strip()
-    ]
+def split_names(value, known: Container[str] = ()) -> list[str]:
+    """Several names in one cell: 新一代信息技术、智能制造 (or commas, semicolons, slashes). A
+    ``known`` name with a slash in it (供应链/商贸物流) stays whole, as the exports write it."""
+    names = []
+    for part in re.split(r"[、,，;；\n]", text(value, max_length=2000)):
+        part = part.strip()
+        if part in known or "/" not in part:
+            names += [part] if part else []
+        else:
+            names += [name.strip() for name in part.split("/") if name.strip()]
+    return names

@@ -232,7 +232,7 @@ class PartnerImporter(Importer):
 
     def _industries(self, outcome: Outcome, row: dict, lookups: Lookups) -> list[int]:
         ids = []
-        for name in cells.split_names(row.get("industries")):
+        for name in cells.split_names(row.get("industries"), lookups.industries):
             if name in lookups.industries:
                 ids.append(lookups.industries[name])
             else:
