@@ -70,7 +70,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fengtai_bench
 bench-import: $(INSTALLED)
 	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='fengtai_bench'" | grep -q 1 \
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE fengtai_bench"
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=0 $(PY) bench/import_partners.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=0 $(PY) -m bench.import_partners
 
 # Server time and queries of every page on the demo data set, on PostgreSQL (not part of make test).
 PAGES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fengtai_bench_pages
@@ -78,7 +78,7 @@ bench-pages: $(INSTALLED)
 	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='fengtai_bench_pages'" | grep -q 1 \
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE fengtai_bench_pages"
 	DATABASE_URL=$(PAGES_DATABASE_URL) DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
-	DATABASE_URL=$(PAGES_DATABASE_URL) DEBUG=0 $(PY) bench/pages.py
+	DATABASE_URL=$(PAGES_DATABASE_URL) DEBUG=0 $(PY) -m bench.pages
 
 # Ten times district scale (200,000 partners, 2,000,000 interactions …) on PostgreSQL, with the
 # time of each phase and the database's size (not part of make test); see bench/data.py.
@@ -87,7 +87,7 @@ BIG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fengtai_bench_big
 bench-data: $(INSTALLED)
 	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='fengtai_bench_big'" | grep -q 1 \
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE fengtai_bench_big"
-	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) bench/data.py
+	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) -m bench.data
 
 # The benchmark on that data set: gunicorn measured by wrk (Debian's package), then the reminder
 # scan and worker, the import and the export; prints the tables and rewrites the generated
@@ -96,5 +96,5 @@ bench-data: $(INSTALLED)
 bench: bench-data
 	command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
-	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) bench/load.py
-	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) bench/operations.py
+	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) -m bench.load
+	DATABASE_URL=$(BIG_DATABASE_URL) DEBUG=0 $(PY) -m bench.operations

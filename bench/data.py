@@ -48,22 +48,16 @@ import itertools
 import multiprocessing
 import os
 import random
-import sys
 import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import django
+from bench import setup_django
 
-if __name__ == "__main__":  # run as a script: Django is set up before the models are imported
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only")
-    django.setup()
+setup_django()  # before the models are imported
 
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -72,7 +66,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from core.data_version import SEQUENCE as DATA_VERSION_SEQUENCE
 from core.data_version import TRIGGER as DATA_VERSION_TRIGGER
-from core.data_version import tracked_tables
+from core.data_version import triggered_tables
 from core.search_text import search_key_for
 from partners.models import Partner, RequestDeadlineRule
 from partners.services.engagement import DEFAULT_REQUEST_WORKING_DAYS, request_handling_workdays
@@ -1411,22 +1405,13 @@ def load(scale: Scale = FULL_SCALE, phases: Phases | None = None) -> Counter | N
 def data_version_bumped_once(cursor) -> Iterator[None]:
     """The data-version triggers (``core.data_version``) off while millions of rows are
     copied, and one bump for the whole load: cached reports are recomputed all the same."""
-    tables = [table for table in tracked_tables() if trigger_on(cursor, table)]
+    tables = sorted(triggered_tables(cursor))
     for table in tables:
         cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER {DATA_VERSION_TRIGGER}')
     yield
     for table in tables:
         cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER {DATA_VERSION_TRIGGER}')
     cursor.execute(f"SELECT nextval('{DATA_VERSION_SEQUENCE}')")
-
-
-def trigger_on(cursor, table: str) -> bool:
-    cursor.execute(
-        "SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "WHERE c.relname = %s AND t.tgname = %s",
-        [table, DATA_VERSION_TRIGGER],
-    )
-    return cursor.fetchone() is not None
 
 
 def write_all(cursor, plan: Plan, ref: Reference, ids: Ids, phases: Phases) -> None:

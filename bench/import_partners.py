@@ -9,18 +9,12 @@ The database is migrated first; each run uses fresh codes, so it can be run repe
 import io
 import os
 import random
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
+from bench import setup_django
 
-import django
-
-django.setup()
+setup_django()
 
 from django.conf import settings
 from django.contrib.auth import get_user_model

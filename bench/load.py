@@ -15,7 +15,6 @@ import os
 import platform
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -23,18 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
+from bench import ROOT, setup_django
+
 # As in production: one cache that every gunicorn worker shares (the reports' cache).
-os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/2")
-os.environ["DEBUG"] = "0"
+setup_django(CACHE_URL="redis://127.0.0.1:6379/2")
 
 import django
-
-django.setup()
-
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection

@@ -23,16 +23,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/3")
-os.environ["DEBUG"] = "0"
+from bench import ROOT, setup_django
 
-import django
-
-django.setup()
+setup_django(CELERY_BROKER_URL="redis://127.0.0.1:6379/3")
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -181,11 +174,12 @@ def export_child() -> None:
 def export_100000(runs: int) -> dict:
     results = []
     for _run in range(runs):
-        output = subprocess.run(  # noqa: S603 - our own script
-            [sys.executable, __file__, "--export-child"],
+        output = subprocess.run(
+            [sys.executable, "-m", "bench.operations", "--export-child"],
             capture_output=True,
             text=True,
             check=True,
+            cwd=ROOT,
             env=os.environ,
         ).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))

@@ -9,18 +9,11 @@ authentication, templates), DEBUG off: what the server spends, without the netwo
 
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
-os.environ["DEBUG"] = "0"
+from bench import setup_django
 
-import django
-
-django.setup()
+setup_django()
 
 from django.conf import settings
 from django.core.management import call_command

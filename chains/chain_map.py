@@ -217,6 +217,7 @@ def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
             "qualified_partners": row["n_qualified"],
             "targets": targets.get(row["pk"], 0),
             "partner_names": names.get(row["pk"], []),
+            "segment_id": row["pk"],  # for pages: not a column of the report
         }
         for row in rows
     ]

@@ -45,6 +45,16 @@ def tracked_tables() -> list[str]:
     )
 
 
+def triggered_tables(cursor, *, enabled_only: bool = False) -> set[str]:
+    """The tables that carry the trigger (only those where it is enabled, if asked)."""
+    cursor.execute(
+        "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname = %s AND (NOT %s OR t.tgenabled <> 'D')",
+        [TRIGGER, enabled_only],
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
 def install_triggers(using: str = "default", **kwargs) -> None:
     """The sequence, the function and one trigger per tracked table (idempotent; run by the
     ``post_migrate`` signal)."""
@@ -58,12 +68,7 @@ def install_triggers(using: str = "default", **kwargs) -> None:
             f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN PERFORM nextval('{SEQUENCE}'); RETURN NULL; END $$"
         )
-        cursor.execute(
-            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE t.tgname = %s",
-            [TRIGGER],
-        )
-        triggered = {row[0] for row in cursor.fetchall()}
+        triggered = triggered_tables(cursor)
         for table in tracked_tables():
             if table in existing and table not in triggered:
                 cursor.execute(

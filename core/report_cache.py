@@ -21,28 +21,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from core.data_version import data_version
-from core.reports import Figure, Report, Table, head_rows
-
-
-class ShownRows:
-    """A table's first rows and how many it has: the part of a table a cached report keeps
-    (the same ``head``/``len`` as ``core.reports.QueryRows``)."""
-
-    def __init__(self, rows: list[dict], count: int):
-        self.rows = rows
-        self.count = count
-
-    def head(self, limit: int) -> list[dict]:
-        return self.rows[:limit]
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __bool__(self) -> bool:
-        return self.count > 0
-
-    def __iter__(self):
-        return iter(self.rows)
+from core.reports import Figure, Report, ShownRows, Table, head_rows
 
 
 def shown(report: Report) -> Report:

@@ -69,7 +69,28 @@ class QueryRows:
         return (self.to_row(row) for row in self.queryset.iterator(chunk_size=2000))
 
 
-def head_rows(rows: "Sequence[dict] | QueryRows", limit: int) -> list[dict]:
+class ShownRows:
+    """A table's first rows and how many it has: the part of a table a cached report keeps
+    (``core.report_cache``), read like ``QueryRows``; iterating gives the kept rows only."""
+
+    def __init__(self, rows: list[dict], count: int):
+        self.rows = rows
+        self.count = count
+
+    def head(self, limit: int) -> list[dict]:
+        return self.rows[:limit]
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def head_rows(rows: "Sequence[dict] | QueryRows | ShownRows", limit: int) -> list[dict]:
     """The first ``limit`` rows of a table, however its rows are held."""
     return rows.head(limit) if hasattr(rows, "head") else list(rows[:limit])
 
@@ -79,7 +100,7 @@ class Table:
     key: str
     title: Any
     fields: Sequence[Field]
-    rows: "list[dict] | QueryRows"
+    rows: "list[dict] | QueryRows | ShownRows"
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ class ProjectImporter(RowByRowImporter):
 
     def prepare(self, rows: list[dict]) -> dict:
         codes = {cells.text(r.get("code")) for r in rows} - {""}
-        investor_names = {n for r in rows for n in cells.split_names(r.get("investors"))}
+        investor_names = {n for r in rows for n in cells.name_forms(r.get("investors"))}
         projects = Project.objects.filter(code__in=codes).prefetch_related(
             "industries", "investors"
         )

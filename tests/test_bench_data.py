@@ -192,17 +192,13 @@ def test_a_second_load_writes_nothing():
     assert bench_partners().count() == SCALE.partners
 
 
-def test_the_load_leaves_the_data_version_triggers_on_and_bumps_the_version_once():
-    from core.data_version import TRIGGER, tracked_tables
+def test_the_load_turns_the_data_version_triggers_off_then_on_and_bumps_once():
+    from core.data_version import data_version, tracked_tables, triggered_tables
 
+    before = data_version()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE t.tgname = %s AND t.tgenabled <> 'D'",
-            [TRIGGER],
-        )
-        enabled = {row[0] for row in cursor.fetchall()}
-        cursor.execute("SELECT is_called FROM core_data_version")
-        bumped = cursor.fetchone()[0]
-    assert set(tracked_tables()) <= enabled
-    assert bumped
+        with bench_data.data_version_bumped_once(cursor):
+            assert triggered_tables(cursor, enabled_only=True) == set()
+            assert data_version() == before
+        assert set(tracked_tables()) <= triggered_tables(cursor, enabled_only=True)
+    assert data_version() == before + 1

@@ -106,6 +106,26 @@ def test_projects_are_created_at_the_lead_stage_and_updated_by_code(api):
     assert (str(project.planned_investment), project.version) == ("20.00", 2)
 
 
+def test_an_investor_whose_name_has_a_slash_is_found_and_slashes_still_separate(api):
+    joint = PartnerFactory(name="中关村/丰台联合投资有限公司")
+    PartnerFactory(name="投资方有限公司")
+    rows = [
+        ["FT-2025-002", "联合投资项目", "产业项目", "3", "中关村/丰台联合投资有限公司", ""],
+        [
+            "FT-2025-003",
+            "两方投资项目",
+            "产业项目",
+            "4",
+            "投资方有限公司/中关村/丰台联合投资有限公司",
+        ],
+    ]
+    body = upload(api, workbook(rows, PROJECTS), kind="projects").json()
+    assert (body["created_count"], body["rejected_count"]) == (1, 1), body["row_errors"]
+    assert set(errors_of(body)) == {(4, "投资方")}
+    api.post(f"/api/v1/imports/{body['id']}/confirm/")
+    assert list(Project.objects.get(code="FT-2025-002").investors.all()) == [joint]
+
+
 def test_a_staff_member_cannot_update_someone_elses_project_by_import(client):
     other = UserFactory(roles=[Role.STAFF])
     Project.objects.create(code="FT-1", name="别人的项目", kind="other", owner=other)

@@ -176,14 +176,25 @@ def year(value) -> int:
     return int(raw)
 
 
+def _listed(value) -> list[str]:
+    """The parts of a cell between list separators other than the slash."""
+    parts = re.split(r"[、,，;；\n]", text(value, max_length=2000))
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _slashed(part: str) -> list[str]:
+    return [name.strip() for name in part.split("/") if name.strip()]
+
+
 def split_names(value, known: Container[str] = ()) -> list[str]:
     """Several names in one cell: 新一代信息技术、智能制造 (or commas, semicolons, slashes). A
     ``known`` name with a slash in it (供应链/商贸物流) stays whole, as the exports write it."""
-    names = []
-    for part in re.split(r"[、,，;；\n]", text(value, max_length=2000)):
-        part = part.strip()
-        if part in known or "/" not in part:
-            names += [part] if part else []
-        else:
-            names += [name.strip() for name in part.split("/") if name.strip()]
-    return names
+    return [
+        name for part in _listed(value) for name in ([part] if part in known else _slashed(part))
+    ]
+
+
+def name_forms(value) -> set[str]:
+    """Every name a cell may hold, each part both whole and split at its slashes: what to look
+    up before ``split_names`` is given the names that exist."""
+    return {form for part in _listed(value) for form in (part, *_slashed(part))}

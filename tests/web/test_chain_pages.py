@@ -189,6 +189,23 @@ def test_the_map_shows_the_segments_in_order_with_their_strength(manager_client,
     assert "总装" not in html  # another chain's segment
 
 
+def test_a_segment_with_more_members_than_named_says_so_and_links_them_all(
+    manager_client, leader_client, chains, monkeypatch
+):
+    monkeypatch.setattr("chains.chain_map.NAMES_PER_SEGMENT", 2)
+    html = manager_client.get(detail_url(chains.chain)).content.decode()
+    design = between(html, '<ol class="board"', "</ol>").split("<li ")[1]
+    assert "C丙科技" not in design
+    assert "仅列出前 2 家，共 3 家" in design
+    assert f'href="/partners/?segment={chains.design.pk}"' in design
+    # A chain-leader unit is told too, without a link to pages it may not read.
+    leader_design = between(
+        leader_client.get(detail_url(chains.chain)).content.decode(), '<ol class="board"', "</ol>"
+    )
+    assert "仅列出前 2 家，共 3 家" in leader_design
+    assert "?segment=" not in leader_design
+
+
 def test_the_map_lists_the_gaps(manager_client, chains):
     html = manager_client.get(detail_url(chains.chain)).content.decode()
     gaps = between(html, 'id="gaps"', "</section>")
