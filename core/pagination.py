@@ -23,8 +23,8 @@ class CappedCountPaginator(Paginator):
         """Rows counted, at most one past the limit."""
         limit = settings.LIST_COUNT_LIMIT
         rows = self.object_list
-        if isinstance(rows, QuerySet):  # the order of the rows does not change their number
-            return rows.order_by()[: limit + 1].count()
+        if isinstance(rows, QuerySet):  # neither the order nor the columns change the number
+            return rows.order_by().values("pk")[: limit + 1].count()
         return min(len(rows), limit + 1)
 
     @cached_property

@@ -10,7 +10,7 @@ that writes names that way calls ``fill_search_keys(instances)`` before ``bulk_c
 """
 
 from django.db import migrations, models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.search_text import search_key_for, substring_pattern
@@ -79,17 +79,19 @@ def key_matches(query: str) -> Q:
     return key_contains(substring_pattern(query))
 
 
-def match_rank(query: str, *, exact: Q | None = None, prefix: Q | None = None) -> Case:
-    """The ``Match`` of a row already known to match: a whole form, the start of a form, or
-    anywhere. ``exact`` and ``prefix`` add a model's own conditions (a partner's code)."""
+def match_tiers(query: str, *, exact: Q | None = None, prefix: Q | None = None):
+    """The ``Match`` tiers of the normalised query, best first, as ``(match, condition)``
+    pairs that no row meets twice: a whole form, the start of a form, anywhere. ``exact`` and
+    ``prefix`` add a model's own conditions (a partner's code). Each tier is a query of its
+    own, so that the narrow ones (whole, start) are found by the index without reading the
+    thousands of rows that contain a common syllable."""
     whole = key_contains(f" {query} ") | (exact or Q())
     start = key_contains(f" {query}") | (prefix or Q())
-    return Case(
-        When(whole, then=Value(Match.EXACT)),
-        When(start, then=Value(Match.PREFIX)),
-        default=Value(Match.CONTAINS),
-        output_field=models.IntegerField(),
-    )
+    return [
+        (Match.EXACT, whole),
+        (Match.PREFIX, start & ~whole),
+        (Match.CONTAINS, key_matches(query) & ~start),
+    ]
 
 
 class PostgreSQLOnlySQL(migrations.RunSQL):

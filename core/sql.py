@@ -9,7 +9,8 @@ its ``STDDEV_POP`` and ``VAR_SAMP``; reports then compute percentiles in the dat
 
 import math
 
-from django.db.models import Aggregate, FloatField, Func
+from django.db.models import Aggregate, DateTimeField, FloatField, Func
+from django.db.models.functions import Cast
 
 SQLITE_PERCENTILE = "fengtai_percentile_cont"
 
@@ -55,6 +56,28 @@ class DurationInDays(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         return super().as_sql(
             compiler, connection, template="(%(expressions)s / 86400000000.0)", **extra_context
+        )
+
+
+class UTCMidnight(Func):
+    """A date as the moment its day starts in UTC: what casting it to a date-time gives on
+    Django's connections, which are in UTC when ``USE_TZ`` is on. PostgreSQL's cast of a date
+    to ``timestamptz`` depends on the session's time zone, so it cannot be indexed; written
+    ``timezone('UTC', date::timestamp)``, the same value is immutable, and an index may hold an
+    expression built on it (the partners' visit baseline)."""
+
+    arity = 1
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(Cast(self.source_expressions[0], DateTimeField()))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="timezone('UTC', (%(expressions)s)::timestamp)",
+            **extra_context,
         )
 
 

@@ -38,6 +38,7 @@ class PartnerViewSet(ArchivingViewSet):
     model = Partner
     serializer_class = serializers.PartnerSerializer
     list_serializer_class = serializers.PartnerListSerializer
+    list_from_rows = True
     filterset_class = filters.PartnerFilter
     ordering_fields = ("name", "short_name", "uscc", "joined_on", "status", "updated_at")
     ordering = ("name",)

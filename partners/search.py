@@ -1,8 +1,8 @@
 """The search box: one query over partners, contact persons, projects and industry chains,
-within what the user may see, best match first. One SQL query per group.
+within what the user may see, best match first. At most one SQL query per group and tier.
 
 Every group matches the query against its stored search key (names, full pinyin, initials;
-see ``core.search_text``) with portable lookups only (``LIKE`` substrings, ``Case``/``When``,
+see ``core.search_text``) with portable lookups only (``LIKE`` substrings, subqueries,
 ``Length``), so the embedded SQLite database gives the same rows in the same order as
 PostgreSQL, where trigram indexes serve them. Order within a group: exact, then prefix, then
 anywhere (``core.searchable.Match``), then the shorter name, then the id.
@@ -10,13 +10,13 @@ anywhere (``core.searchable.Match``), then the shorter name, then the id.
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Length
 
 from accounts.roles import can_read_all
 from chains.selectors import chain_list
 from core.search_text import normalise
-from core.searchable import Match, key_matches, match_rank
+from core.searchable import Match, match_tiers
 from partners.selectors import contact_list, partner_list
 from partners.uscc import ALPHABET
 from projects.selectors import project_list
@@ -24,6 +24,9 @@ from projects.selectors import project_list
 GROUPS = ("partners", "contacts", "projects", "chains")
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
+# A tier matching more rows than this (a common syllable among 200,000 names) ranks this many
+# of them: being above MAX_LIMIT, the page is full either way, and the group says there are more.
+TIER_CANDIDATES = 1000
 
 
 @dataclass(frozen=True)
@@ -55,16 +58,22 @@ def looks_like_code(query: str) -> bool:
     )
 
 
-def _ranked(queryset: QuerySet, condition: Q, rank, limit: int, *fields: str) -> Group:
-    """The first ``limit`` matching rows, best first, and whether there are more."""
-    rows = list(
-        queryset.select_related(None)
-        .prefetch_related(None)
-        .filter(condition)
-        .annotate(match=rank, name_length=Length("name"))
-        .order_by("match", "name_length", "pk")
-        .values("pk", "name", "match", "name_length", *fields)[: limit + 1]
-    )
+def _ranked(queryset: QuerySet, tiers, limit: int, *fields: str) -> Group:
+    """The first ``limit`` matching rows, best tier first, and whether there are more. A
+    tier is read only while the page is not full; within a tier, the shortest names among
+    its first ``TIER_CANDIDATES`` rows found."""
+    scoped = queryset.select_related(None).prefetch_related(None)
+    rows = []
+    for match, condition in tiers:
+        candidates = scoped.filter(condition).order_by().values("pk")[:TIER_CANDIDATES]
+        rows += (
+            scoped.filter(pk__in=candidates)
+            .annotate(match=Value(match), name_length=Length("name"))
+            .order_by("name_length", "pk")
+            .values("pk", "name", "match", "name_length", *fields)[: limit + 1 - len(rows)]
+        )
+        if len(rows) > limit:
+            break
     return Group(hits=rows[:limit], more=len(rows) > limit)
 
 
@@ -83,14 +92,13 @@ def _joined(*parts: str) -> str:
 def search_partners(user, query: str, limit: int) -> Group:
     """Names, short names, their pinyin and initials; the code's start too for those who read
     full records. A chain-leader unit searches the directory: names only, and no code shown."""
-    condition, exact, prefix = key_matches(query), None, None
+    exact, prefix = None, None
     full_records = can_read_all(user)
     if full_records and looks_like_code(query):
         code = query.upper()
         exact, prefix = Q(uscc=code), Q(uscc__startswith=code)
-        condition |= prefix
-    rank = match_rank(query, exact=exact, prefix=prefix)
-    group = _ranked(partner_list(user), condition, rank, limit, "short_name", "uscc")
+    tiers = match_tiers(query, exact=exact, prefix=prefix)
+    group = _ranked(partner_list(user), tiers, limit, "short_name", "uscc")
     if full_records:
         return _hits("partner", group, lambda row: _joined(row["short_name"], row["uscc"]))
     return _hits("partner", group, lambda row: row["short_name"])
@@ -98,29 +106,19 @@ def search_partners(user, query: str, limit: int) -> Group:
 
 def search_contacts(user, query: str, limit: int) -> Group:
     """Contact persons by name, with their organisation and title (no phone numbers)."""
-    group = _ranked(
-        contact_list(user),
-        key_matches(query),
-        match_rank(query),
-        limit,
-        "partner__name",
-        "title",
-    )
+    group = _ranked(contact_list(user), match_tiers(query), limit, "partner__name", "title")
     return _hits("contact", group, lambda row: _joined(row["partner__name"], row["title"]))
 
 
 def search_projects(user, query: str, limit: int) -> Group:
     """Projects by name, or by the start of their code."""
-    code = Q(code__istartswith=query)
-    rank = match_rank(query, exact=Q(code__iexact=query), prefix=code)
-    group = _ranked(project_list(user), key_matches(query) | code, rank, limit, "code")
+    tiers = match_tiers(query, exact=Q(code__iexact=query), prefix=Q(code__istartswith=query))
+    group = _ranked(project_list(user), tiers, limit, "code")
     return _hits("project", group, lambda row: row["code"])
 
 
 def search_chains(user, query: str, limit: int) -> Group:
-    group = _ranked(
-        chain_list(user), key_matches(query), match_rank(query), limit, "industry__name"
-    )
+    group = _ranked(chain_list(user), match_tiers(query), limit, "industry__name")
     return _hits("chain", group, lambda row: row["industry__name"])
 
 

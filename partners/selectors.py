@@ -4,8 +4,6 @@ import datetime as dt
 
 from django.db.models import (
     Case,
-    DateTimeField,
-    F,
     IntegerField,
     Prefetch,
     Q,
@@ -13,7 +11,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from accounts.models import User
@@ -36,6 +34,7 @@ from partners.models import (
     RequestEvent,
     VisitCadenceRule,
 )
+from partners.models.organisations import visit_baseline
 from partners.workdays import add_workdays
 from projects.models import Project, StageChange
 
@@ -222,11 +221,7 @@ def visit_became_overdue_condition(start: dt.datetime, end: dt.datetime) -> Q:
 def with_visit_baseline(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
     """Annotate each partner's visit baseline: its last contact or, never contacted, the day it
     joined the plan."""
-    return queryset.annotate(
-        visit_baseline=Coalesce(
-            F("last_contacted_at"), Cast("joined_on", DateTimeField()), output_field=DateTimeField()
-        ),
-    )
+    return queryset.annotate(visit_baseline=visit_baseline())
 
 
 def stewarded_partners(steward=None) -> QuerySet[Partner]:

@@ -24,6 +24,7 @@ class ProjectViewSet(ArchivingViewSet):
     model = Project
     serializer_class = serializers.ProjectSerializer
     list_serializer_class = serializers.ProjectListSerializer
+    list_from_rows = True
     filterset_class = filters.ProjectFilter
     ordering_fields = ("code", "name", "stage", "planned_investment", "stage_changed_at")
     ordering = ("code",)

@@ -3,7 +3,7 @@ initials, short names and code prefixes, grouped by type, best match first, with
 user may see, in a constant number of queries.
 
 The suite runs on PostgreSQL; the search uses only portable lookups (``LIKE`` substrings of
-lower-case keys, ``Case``/``When``, ``Length``), which is what makes the embedded SQLite
+lower-case keys, subqueries, ``Length``), which is what makes the embedded SQLite
 database give the same rows in the same order. This module also passes when pointed at SQLite
 (``DATABASE_URL=sqlite:///…``)."""
 
@@ -347,3 +347,20 @@ def test_the_partner_list_q_filter_understands_pinyin_and_initials(api):
     for query in ("jkkj", "jiaokong", "交控"):
         rows = api.get("/api/v1/partners/", {"q": query}).json()["results"]
         assert [row["id"] for row in rows] == [wanted.pk], query
+
+
+def test_a_tier_with_more_matches_than_are_ranked_fills_the_page_and_says_more(api, monkeypatch):
+    """A common syllable among 200,000 names: the tier ranks ``TIER_CANDIDATES`` of its rows,
+    the page is full, and the group says there are more."""
+    monkeypatch.setattr("partners.search.TIER_CANDIDATES", 4)
+    PartnerFactory(name="通号", short_name="")
+    for number in range(6):
+        PartnerFactory(name=f"中国通号{'甲' * number}有限公司", short_name="")
+
+    body = api.get(URL, {"q": "通号", "limit": 3}).json()
+
+    hits = body["partners"]
+    assert body["more"]["partners"] is True
+    assert [hit["match"] for hit in hits] == ["exact", "contains", "contains"]
+    assert hits[0]["name"] == "通号"
+    assert all("通号" in hit["name"] for hit in hits[1:])

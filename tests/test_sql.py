@@ -1,14 +1,19 @@
-"""The percentile aggregate the reports use: PostgreSQL's own ``percentile_cont`` in the suite's
-database, and the function given to SQLite connections (the embedded default database), which
-must agree with it."""
+"""The SQL of core.sql. The percentile aggregate the reports use: PostgreSQL's own
+``percentile_cont`` in the suite's database, and the function given to SQLite connections (the
+embedded default database), which must agree with it; the date-to-time expression of the
+partners' visit baseline, which an index holds."""
 
+import datetime as dt
 import sqlite3
 
 import pytest
-from django.db.models import Q
+from django.db import connection
+from django.db.models import DateTimeField, Q
+from django.db.models.functions import Cast
 
-from core.sql import SQLITE_PERCENTILE, PercentileCont, _SQLitePercentile
+from core.sql import SQLITE_PERCENTILE, PercentileCont, UTCMidnight, _SQLitePercentile
 from partners.models import Partner
+from partners.selectors import WORKBENCH_LIMIT, stewarded_partners
 from tests.factories import PartnerFactory
 
 CASES = [
@@ -64,3 +69,29 @@ def test_it_takes_a_filter_and_groups():
 def test_a_fraction_outside_zero_to_one_is_refused():
     with pytest.raises(ValueError, match="between 0 and 1"):
         PercentileCont("registered_capital", 1.5)
+
+
+# The visit baseline -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_dates_utc_midnight_is_what_casting_it_gives():
+    PartnerFactory(joined_on=dt.date(2024, 2, 29))
+    row = Partner.objects.annotate(
+        midnight=UTCMidnight("joined_on"), cast=Cast("joined_on", DateTimeField())
+    ).values("midnight", "cast")[0]
+    assert row["midnight"] == row["cast"] == dt.datetime(2024, 2, 29, tzinfo=dt.UTC)
+
+
+@pytest.mark.django_db
+def test_a_stewards_longest_overdue_partners_are_read_from_the_baseline_index(staff_user):
+    """The workbench's list and the index are built from one expression; were they to drift
+    apart, PostgreSQL would sort every partner of the steward again."""
+    PartnerFactory.create_batch(3, steward=staff_user)
+    overdue = stewarded_partners(staff_user).order_by("visit_baseline")[:WORKBENCH_LIMIT]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = overdue.explain()
+    assert "partner_steward_visit_baseline" in plan
+    assert "Sort" not in plan

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core import services
+from core.api.rows import row_plan
 
 
 def expected_version(request) -> int | None:
@@ -35,6 +36,9 @@ class ScopedViewSetMixin:
 
     model = None
     list_serializer_class = None
+    # Serialise list pages from values() rows rather than instances (core.api.rows): for list
+    # serializers of model fields and nested references only.
+    list_from_rows = False
 
     def list_queryset(self, user):
         return self.model._default_manager.all()
@@ -53,6 +57,16 @@ class ScopedViewSetMixin:
         if self.action == "list" and self.list_serializer_class is not None:
             return self.list_serializer_class
         return self.serializer_class
+
+    def list(self, request, *args, **kwargs):
+        if not self.list_from_rows:
+            return super().list(request, *args, **kwargs)
+        plan = row_plan(self.get_serializer_class())
+        rows = plan.values(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(plan.represent(list(rows)))
+        return self.get_paginated_response(plan.represent(page))
 
 
 class ServiceModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):

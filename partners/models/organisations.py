@@ -4,12 +4,14 @@ recognitions."""
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_history
 from core.models import ArchivableModel, VersionedModel
 from core.searchable import SearchableModel
+from core.sql import UTCMidnight
 from partners.uscc import FORMAT_REGEX
 from partners.validators import validate_phone
 
@@ -95,6 +97,13 @@ class PartnerStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def visit_baseline():
+    """A partner's visit baseline: its last contact or, never contacted, the day it joined the
+    plan. One expression for the selectors and the index that serves a steward's longest
+    overdue partners (``partner_steward_visit_baseline``)."""
+    return Coalesce(F("last_contacted_at"), UTCMidnight("joined_on"))
 
 
 class Partner(SearchableModel, VersionedModel, ArchivableModel):
@@ -198,6 +207,14 @@ class Partner(SearchableModel, VersionedModel, ArchivableModel):
         verbose_name = _("development partner")
         verbose_name_plural = _("development partners")
         ordering = ["name"]
+        indexes = [
+            models.Index(
+                F("steward"),
+                visit_baseline(),
+                name="partner_steward_visit_baseline",
+                condition=Q(status=PartnerStatus.ACTIVE, archived_at=None),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=PartnerStatus.values),

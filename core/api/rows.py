@@ -1,0 +1,211 @@
+"""A list page serialised from ``values()`` rows instead of model instances.
+
+At ten times district scale most of a list request's time was Python, not SQL: a model
+instance per row and per prefetched relation, then DRF's per-instance, per-field attribute
+walk (``docs/BENCHMARKS.md``). For a list serializer that only shows model fields and nested
+references, ``RowPlan`` reads the same data as plain rows: one ``values()`` query for the page
+with its foreign-key references joined, one ``values()`` query per many-to-many reference on its
+through table, and each value formatted by the serializer's own field (so dates, times and
+decimals come out exactly as DRF writes them). The serializer stays the one definition of the
+answer and of the OpenAPI schema; ``tests/test_api_rows.py`` pins that both give equal answers.
+
+What a plan accepts, and refuses with ``ImproperlyConfigured`` when it is built: readable model
+fields and primary-key references; nested ``ModelSerializer``s of a foreign key (a ``null`` one
+gives ``None``), which may nest further ones; ``many=True`` nested ``ModelSerializer``s of a
+many-to-many field, read whole in the related model's default order. Not: method fields, dotted
+sources, serializers that override ``to_representation`` (context-dependent answers such as a
+masked phone), or a many-to-many inside another reference.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from rest_framework import serializers
+
+
+@dataclass
+class _Column:
+    name: str
+    path: str
+    field: serializers.Field | None  # None: the value as read (a primary key)
+
+    def value(self, row: dict, prefix: str):
+        raw = row[prefix + self.path]
+        if raw is None or self.field is None:
+            return raw
+        return self.field.to_representation(raw)
+
+
+@dataclass
+class _Many:
+    name: str
+    through: type[models.Model]
+    source_name: str  # the through model's foreign key to the listed model
+    target_name: str  # …and to the referenced one
+    plan: "_Nested"
+    ordering: tuple[str, ...]
+
+    def rows_by_owner(self, owner_ids: list) -> dict:
+        prefix = self.target_name + "__"
+        paths = [prefix + path for path in self.plan.paths()]
+        rows = (
+            self.through._default_manager.filter(**{f"{self.source_name}__in": owner_ids})
+            .order_by(*self.ordering)
+            .values(self.source_name, *paths)
+        )
+        grouped = defaultdict(list)
+        for row in rows:
+            grouped[row[self.source_name]].append(self.plan.build(row, prefix))
+        return grouped
+
+
+@dataclass
+class _Reference:
+    """A nested serializer of a foreign key, read through the join ``path``."""
+
+    name: str
+    path: str
+    plan: "_Nested"
+
+    def value(self, row: dict, prefix: str):
+        return self.plan.build(row, f"{prefix}{self.path}__")
+
+
+@dataclass
+class _ManySlot:
+    """Where a many-to-many reference goes in the answer; filled by ``RowPlan.represent``."""
+
+    name: str
+
+    def value(self, row: dict, prefix: str):
+        return []
+
+
+@dataclass
+class _Nested:
+    """The fields of one serializer, possibly nested under a foreign key (``key`` is the path of
+    the referenced row's primary key, which is ``None`` when the reference is empty)."""
+
+    columns: list = field(default_factory=list)  # of _Column, _Reference and _ManySlot
+    key: str | None = None
+
+    def paths(self) -> list[str]:
+        found = [self.key] if self.key else []
+        for column in self.columns:
+            if isinstance(column, _Column):
+                found.append(column.path)
+            elif isinstance(column, _Reference):
+                found.extend(f"{column.path}__{inner}" for inner in column.plan.paths())
+        return list(dict.fromkeys(found))
+
+    def build(self, row: dict, prefix: str = "") -> dict | None:
+        if self.key and row[prefix + self.key] is None:
+            return None
+        return {column.name: column.value(row, prefix) for column in self.columns}
+
+
+# Fields whose value is not a column of the row: other relations, methods, plain serializers.
+UNREADABLE = (
+    serializers.RelatedField,
+    serializers.ManyRelatedField,
+    serializers.SerializerMethodField,
+    serializers.Serializer,
+)
+
+
+def _refuse(serializer, name: str, why: str):
+    return ImproperlyConfigured(f"{type(serializer).__name__}.{name}: {why}; serialise instances.")
+
+
+def _model_serializer(serializer: serializers.ModelSerializer) -> None:
+    overridden = (
+        type(serializer).to_representation is not serializers.ModelSerializer.to_representation
+    )
+    if overridden:
+        raise _refuse(serializer, "to_representation", "overridden")
+
+
+def _readable(serializer) -> list[tuple[str, serializers.Field]]:
+    return [(name, f) for name, f in serializer.fields.items() if not f.write_only]
+
+
+def _nested(serializer: serializers.ModelSerializer, key: str | None, *, many_ok: bool):
+    """The plan of ``serializer``'s fields and its many-to-many references (when allowed)."""
+    _model_serializer(serializer)
+    model = serializer.Meta.model
+    nested, many = _Nested(key=key), []
+    for name, child in _readable(serializer):
+        if "." in child.source or child.source == "*":
+            raise _refuse(serializer, name, f"source {child.source!r}")
+        if isinstance(child, serializers.ListSerializer):
+            if not many_ok:
+                raise _refuse(serializer, name, "a list inside a reference")
+            many.append(_many(serializer, name, child))
+            nested.columns.append(_ManySlot(name))
+        elif isinstance(child, serializers.ModelSerializer):
+            related = model._meta.get_field(child.source).related_model
+            inner, _ = _nested(child, related._meta.pk.name, many_ok=False)
+            nested.columns.append(_Reference(name, child.source, inner))
+        elif isinstance(child, serializers.PrimaryKeyRelatedField):
+            nested.columns.append(_Column(name, child.source, None))
+        elif isinstance(child, UNREADABLE):
+            raise _refuse(serializer, name, type(child).__name__)
+        else:
+            nested.columns.append(_Column(name, child.source, child))
+    return nested, many
+
+
+def _many(serializer, name: str, child: serializers.ListSerializer) -> _Many:
+    relation = serializer.Meta.model._meta.get_field(child.source)
+    if not isinstance(relation, models.ManyToManyField):
+        raise _refuse(serializer, name, "not a many-to-many field")
+    if not isinstance(child.child, serializers.ModelSerializer):
+        raise _refuse(serializer, name, "a list of plain serializers")
+    through = relation.remote_field.through
+    source_name = relation.m2m_field_name()
+    target_name = relation.m2m_reverse_field_name()
+    related = relation.related_model
+    inner, _ = _nested(child.child, None, many_ok=False)
+    ordering = []
+    for term in related._meta.ordering:
+        if not isinstance(term, str):
+            raise _refuse(serializer, name, "an expression in the related model's ordering")
+        descending = term.startswith("-")
+        ordering.append(("-" if descending else "") + f"{target_name}__{term.lstrip('-')}")
+    ordering.append("pk")
+    return _Many(name, through, source_name, target_name, inner, tuple(ordering))
+
+
+class RowPlan:
+    """How to read and write one list serializer's rows; built once per serializer class."""
+
+    def __init__(self, serializer_class: type[serializers.ModelSerializer]):
+        serializer = serializer_class()
+        self.pk = serializer.Meta.model._meta.pk.name
+        self.fields, self.many = _nested(serializer, None, many_ok=True)
+
+    def values(self, queryset: models.QuerySet) -> models.QuerySet:
+        """``queryset`` (filtered, ordered, scoped) reading only what the answer shows."""
+        paths = dict.fromkeys([self.pk, *self.fields.paths()])
+        return queryset.prefetch_related(None).values(*paths)
+
+    def represent(self, rows: list[dict]) -> list[dict]:
+        """The serializer's answer for ``rows`` of ``values(queryset)``: one query per
+        many-to-many reference."""
+        ids = [row[self.pk] for row in rows]
+        references = {many.name: many.rows_by_owner(ids) for many in self.many} if ids else {}
+        answer = []
+        for row in rows:
+            represented = self.fields.build(row)
+            for name, grouped in references.items():
+                represented[name] = grouped.get(row[self.pk], [])
+            answer.append(represented)
+        return answer
+
+
+@cache
+def row_plan(serializer_class: type[serializers.ModelSerializer]) -> RowPlan:
+    return RowPlan(serializer_class)

@@ -1,0 +1,184 @@
+"""List pages serialised from rows (core.api.rows): the same answer as the list serializer over
+model instances, in a fixed number of queries, and a refusal of serializers it cannot read."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework import serializers as drf
+from rest_framework.test import APIClient
+from rest_framework.utils.encoders import JSONEncoder
+
+from accounts.roles import Role
+from chains.models import Industry
+from core.api.rows import RowPlan
+from partners import selectors
+from partners.models import Partner
+from partners.serializers import (
+    NestedContactSerializer,
+    PartnerDirectorySerializer,
+    PartnerListSerializer,
+    PartnerSerializer,
+)
+from projects.models import Project
+from projects.selectors import project_list
+from projects.serializers import ProjectListSerializer
+from tests.factories import (
+    CarrierFactory,
+    EventFactory,
+    IndustryFactory,
+    PartnerFactory,
+    ProjectFactory,
+    SegmentFactory,
+    TagFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def as_json(data):
+    """What the client receives: dates, times and decimals as DRF's renderer writes them."""
+    return json.loads(json.dumps(data, cls=JSONEncoder))
+
+
+def results(client, url: str, **params) -> list[dict]:
+    response = client.get(url, {"page_size": 100, **params})
+    assert response.status_code == 200, response.content[:300]
+    return response.json()["results"]
+
+
+@pytest.fixture
+def varied_partners(staff_user):
+    """Partners with and without each reference, industries listed out of their order."""
+    later = IndustryFactory(name="乙产业", position=2)
+    first = IndustryFactory(name="甲产业", position=1, kind=Industry.Kind.FUTURE)
+    tags = [TagFactory(name="专精特新"), TagFactory(name="高新技术企业")]
+    carrier = CarrierFactory(name="丰台科技园")
+    segments = [SegmentFactory(name="研发设计"), SegmentFactory(name="生产制造")]
+    full = PartnerFactory(
+        name="甲科技有限公司",
+        industries=[later, first],
+        tags=tags,
+        carrier=carrier,
+        steward=staff_user,
+        in_doubling_catalogue=True,
+    )
+    full.segments.set(segments)
+    bare = PartnerFactory(name="乙贸易有限公司", short_name="", joined_on=dt.date(2025, 1, 2))
+    one = PartnerFactory(name="丙物流有限公司", industries=[later], tags=[tags[1]])
+    one.segments.set(segments[:1])
+    return [full, bare, one]
+
+
+def test_the_partner_list_is_what_the_serializer_writes(api, varied_partners):
+    instances = selectors.partner_list(None, with_segments=False).order_by("name", "pk")
+    expected = as_json(PartnerListSerializer(instances, many=True).data)
+
+    assert results(api, "/api/v1/partners/") == expected
+    assert {row["carrier"] is None for row in expected} == {True, False}
+    full = next(row for row in expected if row["name"] == "甲科技有限公司")
+    assert [industry["name"] for industry in full["industries"]] == ["甲产业", "乙产业"]
+
+
+def test_a_chain_leader_units_directory_is_what_its_serializer_writes(varied_partners):
+    leader = UserFactory(roles=[Role.CHAIN_LEADER], partner=varied_partners[2], is_staff=False)
+    client = APIClient()
+    client.force_authenticate(leader)
+    instances = selectors.partner_list(leader).order_by("name", "pk")
+    expected = as_json(PartnerDirectorySerializer(instances, many=True).data)
+
+    answer = results(client, "/api/v1/partners/")
+
+    assert answer == expected
+    assert {len(row["segments"]) for row in answer} == {0, 1, 2}
+    assert "steward" not in answer[0]
+
+
+def test_the_project_list_is_what_the_serializer_writes(api, staff_user):
+    industry = IndustryFactory(name="航空航天")
+    ProjectFactory(
+        name="卫星互联网产业园",
+        planned_investment=Decimal("12.50"),
+        stage_changed_at=timezone.now() - dt.timedelta(days=3),
+        owner=staff_user,
+        promoted_at=EventFactory(),
+        is_new_quality=True,
+    ).industries.set([industry])
+    ProjectFactory(name="数据中心", planned_investment=None, signed_at=EventFactory())
+    instances = project_list(staff_user).order_by("code")
+    expected = as_json(ProjectListSerializer(instances, many=True).data)
+
+    answer = results(api, "/api/v1/projects/")
+
+    assert answer == expected
+    assert answer[0]["planned_investment"] == "12.50"
+    assert answer[1]["promoted_at"] is None
+
+
+def test_filters_ordering_and_pages_apply_to_rows(api, varied_partners):
+    page = api.get("/api/v1/partners/", {"ordering": "-name", "page_size": 2}).json()
+    by_name = list(Partner.objects.order_by("-name").values_list("name", flat=True)[:2])
+    assert [row["name"] for row in page["results"]] == by_name
+    assert (page["count"], page["count_exact"]) == (3, True)
+    assert page["next"].endswith("?ordering=-name&page=2&page_size=2")
+    tagged = results(api, "/api/v1/partners/", tag=varied_partners[2].tags.get().pk)
+    assert [row["name"] for row in tagged] == ["丙物流有限公司", "甲科技有限公司"]
+
+
+def count_list_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, {"page_size": 100}).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "make"),
+    [
+        (
+            "/api/v1/partners/",
+            lambda n: PartnerFactory.create_batch(
+                n, industries=[IndustryFactory()], tags=[TagFactory()], carrier=CarrierFactory()
+            ),
+        ),
+        ("/api/v1/projects/", lambda n: ProjectFactory.create_batch(n, promoted_at=EventFactory())),
+    ],
+)
+def test_a_list_takes_the_same_queries_for_3_or_30_rows(api, url, make):
+    make(3)
+    count_list_queries(api, url)  # the user's roles, read once per request in production
+    few = count_list_queries(api, url)
+    make(27)
+    assert count_list_queries(api, url) == few == (4 if "partners" in url else 3)
+
+
+def test_an_empty_page_needs_no_reference_queries(api):
+    assert Partner.objects.count() == 0
+    count_list_queries(api, "/api/v1/partners/")
+    assert (
+        count_list_queries(api, "/api/v1/partners/") == 1
+    )  # the count: an empty page reads nothing more
+
+
+class WithMethod(drf.ModelSerializer):
+    label = drf.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = ("id", "label")
+
+    def get_label(self, project) -> str:
+        return project.name
+
+
+@pytest.mark.parametrize(
+    "serializer_class", [WithMethod, NestedContactSerializer, PartnerSerializer]
+)
+def test_a_serializer_rows_cannot_reproduce_is_refused(serializer_class):
+    with pytest.raises(ImproperlyConfigured):
+        RowPlan(serializer_class)
