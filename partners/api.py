@@ -49,11 +49,7 @@ class PartnerViewSet(ArchivingViewSet):
     }
 
     def list_queryset(self, user):
-        # The full list's rows show no segments; the directory and the export do.
-        with_segments = self.action != "list" or reads_directory_only(user)
-        return selectors.partner_list(
-            user, archived=self.archived_param(), with_segments=with_segments
-        )
+        return selectors.partner_list(user, archived=self.archived_param())
 
     def detail_queryset(self, user):
         return selectors.partner_detail(user)

@@ -60,8 +60,9 @@ def looks_like_code(query: str) -> bool:
 
 def _ranked(queryset: QuerySet, tiers, limit: int, *fields: str) -> Group:
     """The first ``limit`` matching rows, best tier first, and whether there are more. A
-    tier is read only while the page is not full; within a tier, the shortest names among
-    its first ``TIER_CANDIDATES`` rows found."""
+    tier is read only while fewer than ``limit + 1`` rows are found (one more than the page,
+    to tell whether there are more); within a tier, the shortest names among its first
+    ``TIER_CANDIDATES`` rows found."""
     scoped = queryset.select_related(None).prefetch_related(None)
     rows = []
     for match, condition in tiers:

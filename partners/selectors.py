@@ -46,21 +46,16 @@ def partner_by_uscc(code: str, *, exclude_pk: int | None = None) -> Partner | No
     return queryset.only("pk", "name", "uscc").first()
 
 
-def partner_list(
-    user, *, archived: bool | None = False, with_segments: bool = True
-) -> QuerySet[Partner]:
+def partner_list(user, *, archived: bool | None = False) -> QuerySet[Partner]:
     """Every role reads the partner list (a chain-leader unit as a directory); a fixed number
     of queries whatever the page. Industries and tags come with the fields the references to
-    them show; ``with_segments=False`` leaves out the segments a reader does not show (the
-    full list's rows), a third of the list's time."""
+    them show. The API's list reads rows instead (``core.api.rows``), which drops these
+    prefetches and reads what its serializer shows; pages and exports use them."""
     queryset = Partner.objects.select_related("carrier", "steward").prefetch_related(
         Prefetch("industries", queryset=Industry.objects.only("name", "kind")),
         Prefetch("tags", queryset=QualificationTag.objects.only("name")),
+        Prefetch("segments", queryset=ChainSegment.objects.select_related("chain")),
     )
-    if with_segments:
-        queryset = queryset.prefetch_related(
-            Prefetch("segments", queryset=ChainSegment.objects.select_related("chain"))
-        )
     return filter_archived(queryset, archived)
 
 

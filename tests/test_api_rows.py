@@ -77,7 +77,7 @@ def varied_partners(staff_user):
 
 
 def test_the_partner_list_is_what_the_serializer_writes(api, varied_partners):
-    instances = selectors.partner_list(None, with_segments=False).order_by("name", "pk")
+    instances = selectors.partner_list(None).order_by("name", "pk")
     expected = as_json(PartnerListSerializer(instances, many=True).data)
 
     assert results(api, "/api/v1/partners/") == expected
@@ -128,7 +128,7 @@ def test_filters_ordering_and_pages_apply_to_rows(api, varied_partners):
     assert (page["count"], page["count_exact"]) == (3, True)
     assert page["next"].endswith("?ordering=-name&page=2&page_size=2")
     tagged = results(api, "/api/v1/partners/", tag=varied_partners[2].tags.get().pk)
-    assert [row["name"] for row in tagged] == ["丙物流有限公司", "甲科技有限公司"]
+    assert {row["name"] for row in tagged} == {"丙物流有限公司", "甲科技有限公司"}
 
 
 def count_list_queries(client, url: str) -> int:
@@ -137,32 +137,40 @@ def count_list_queries(client, url: str) -> int:
     return len(queries)
 
 
+def partners_with_references(n: int) -> None:
+    PartnerFactory.create_batch(
+        n, industries=[IndustryFactory()], tags=[TagFactory()], carrier=CarrierFactory()
+    )
+
+
+def projects_with_references(n: int) -> None:
+    ProjectFactory.create_batch(n, promoted_at=EventFactory()).pop().industries.add(
+        IndustryFactory()
+    )
+
+
 @pytest.mark.parametrize(
-    ("url", "make"),
+    ("url", "make", "queries"),
     [
-        (
-            "/api/v1/partners/",
-            lambda n: PartnerFactory.create_batch(
-                n, industries=[IndustryFactory()], tags=[TagFactory()], carrier=CarrierFactory()
-            ),
-        ),
-        ("/api/v1/projects/", lambda n: ProjectFactory.create_batch(n, promoted_at=EventFactory())),
+        # the count, the page, its industries and its tags
+        ("/api/v1/partners/", partners_with_references, 4),
+        # the count, the page and its industries
+        ("/api/v1/projects/", projects_with_references, 3),
     ],
 )
-def test_a_list_takes_the_same_queries_for_3_or_30_rows(api, url, make):
+def test_a_list_takes_the_same_queries_for_3_or_30_rows(api, url, make, queries):
     make(3)
     count_list_queries(api, url)  # the user's roles, read once per request in production
     few = count_list_queries(api, url)
     make(27)
-    assert count_list_queries(api, url) == few == (4 if "partners" in url else 3)
+    assert count_list_queries(api, url) == few == queries
 
 
 def test_an_empty_page_needs_no_reference_queries(api):
     assert Partner.objects.count() == 0
     count_list_queries(api, "/api/v1/partners/")
-    assert (
-        count_list_queries(api, "/api/v1/partners/") == 1
-    )  # the count: an empty page reads nothing more
+    # the count: an empty page reads nothing more
+    assert count_list_queries(api, "/api/v1/partners/") == 1
 
 
 class WithMethod(drf.ModelSerializer):
@@ -177,8 +185,15 @@ class WithMethod(drf.ModelSerializer):
 
 
 @pytest.mark.parametrize(
-    "serializer_class", [WithMethod, NestedContactSerializer, PartnerSerializer]
+    ("serializer_class", "why"),
+    [
+        (WithMethod, "WithMethod.label: SerializerMethodField"),
+        # the masked phone depends on who asks
+        (NestedContactSerializer, "NestedContactSerializer.to_representation: overridden"),
+        # contacts are a reverse relation, not a many-to-many field
+        (PartnerSerializer, "PartnerSerializer.contacts: not a many-to-many field"),
+    ],
 )
-def test_a_serializer_rows_cannot_reproduce_is_refused(serializer_class):
-    with pytest.raises(ImproperlyConfigured):
+def test_a_serializer_rows_cannot_reproduce_is_refused(serializer_class, why):
+    with pytest.raises(ImproperlyConfigured, match=why):
         RowPlan(serializer_class)

@@ -278,7 +278,7 @@ def count_queries(client, params) -> tuple[int, dict]:
     return len(context.captured_queries), response.json()
 
 
-def test_one_query_per_group_for_5_or_50_matching_partners(manager):
+def test_the_same_queries_for_5_or_50_matching_rows_per_group(manager):
     client = APIClient()
     client.force_login(manager)
     params = {"q": "交控", "limit": 50}
@@ -357,10 +357,31 @@ def test_a_tier_with_more_matches_than_are_ranked_fills_the_page_and_says_more(a
     for number in range(6):
         PartnerFactory(name=f"中国通号{'甲' * number}有限公司", short_name="")
 
-    body = api.get(URL, {"q": "通号", "limit": 3}).json()
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get(URL, {"q": "通号", "limit": 3}).json()
 
     hits = body["partners"]
     assert body["more"]["partners"] is True
     assert [hit["match"] for hit in hits] == ["exact", "contains", "contains"]
     assert hits[0]["name"] == "通号"
     assert all("通号" in hit["name"] for hit in hits[1:])
+    partner_tiers = partner_queries(queries)
+    assert len(partner_tiers) == 3  # whole name, start of a name, anywhere
+    assert all("LIMIT 4)" in sql for sql in partner_tiers)
+
+
+def partner_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries if 'FROM "partners_partner"' in query["sql"]]
+
+
+def test_exact_matches_beyond_the_page_leave_the_other_tiers_unread(api):
+    PartnerFactory(name="通号", short_name="")
+    PartnerFactory(name="北京全路通信信号研究设计院有限公司", short_name="通号")
+    PartnerFactory(name="中国通号有限公司", short_name="")
+
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get(URL, {"q": "通号", "limit": 1}).json()
+
+    assert [hit["name"] for hit in body["partners"]] == ["通号"]
+    assert body["more"]["partners"] is True
+    assert len(partner_queries(queries)) == 1

@@ -107,13 +107,8 @@ class _Nested:
         return {column.name: column.value(row, prefix) for column in self.columns}
 
 
-# Fields whose value is not a column of the row: other relations, methods, plain serializers.
-UNREADABLE = (
-    serializers.RelatedField,
-    serializers.ManyRelatedField,
-    serializers.SerializerMethodField,
-    serializers.Serializer,
-)
+# Fields whose value is not a column of the row: other relations, plain serializers.
+UNREADABLE = (serializers.RelatedField, serializers.ManyRelatedField, serializers.Serializer)
 
 
 def _refuse(serializer, name: str, why: str):
@@ -138,6 +133,8 @@ def _nested(serializer: serializers.ModelSerializer, key: str | None, *, many_ok
     model = serializer.Meta.model
     nested, many = _Nested(key=key), []
     for name, child in _readable(serializer):
+        if isinstance(child, serializers.SerializerMethodField):
+            raise _refuse(serializer, name, "SerializerMethodField")
         if "." in child.source or child.source == "*":
             raise _refuse(serializer, name, f"source {child.source!r}")
         if isinstance(child, serializers.ListSerializer):
