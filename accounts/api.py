@@ -7,7 +7,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts import services
+from accounts import selectors, services
 from core.errors import NotFound
 
 
@@ -36,7 +36,7 @@ class ApiTokenViewSet(viewsets.GenericViewSet):
     filter_backends = ()
 
     def get_queryset(self):
-        return AuthToken.objects.filter(user=self.request.user).order_by("-created")
+        return selectors.live_api_tokens(user=self.request.user).order_by("-created")
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
@@ -70,6 +71,12 @@ def api_token_revoke(*, user: User, token_key: str) -> bool:
     """Revoke one of the user's own tokens; False if the user has no token with that key."""
     deleted, _details = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     return bool(deleted)
+
+
+def api_tokens_delete_expired() -> int:
+    """Delete every expired API token (authentication refuses them already); how many went."""
+    deleted, _details = AuthToken.objects.filter(expiry__lte=timezone.now()).delete()
+    return deleted
 
 
 def user_check_roles(*, groups, partner) -> None:

@@ -37,6 +37,12 @@ def roster_current_year() -> int | None:
     return ChainLeaderAppointment.objects.aggregate(year=Max("year"))["year"]
 
 
+def roster_year() -> QuerySet:
+    """``roster_current_year`` as a one-row subquery (none without a roster), for a query that
+    reads the current roster without asking for its year first."""
+    return ChainLeaderAppointment.objects.order_by("-year").values("year")[:1]
+
+
 def own_chain_ids(user):
     """The chains a chain-leader unit leads or has led (a subquery, not a list)."""
     return ChainLeaderAppointment.objects.filter(partner_id=user.partner_id).values("chain_id")

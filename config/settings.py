@@ -157,7 +157,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # token first so that an anonymous request gets 401 with a WWW-Authenticate header.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "partners.tasks.send_daily_reminders",
         "schedule": crontab(hour=8, minute=30),
+    },
+    "expired-api-tokens": {
+        "task": "accounts.tasks.delete_expired_api_tokens",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 

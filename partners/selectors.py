@@ -8,6 +8,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -17,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import can_manage, can_read_all, is_chain_leader, is_staff_member
 from chains.models import ChainLeaderAppointment, ChainSegment, Industry
-from chains.selectors import chain_list, roster_current_year
+from chains.selectors import chain_list, roster_current_year, roster_year
 from core.selectors import filter_archived
 from partners.models import (
     Carrier,
@@ -83,7 +84,7 @@ def partner_detail(user) -> QuerySet[Partner]:
             Prefetch(
                 "chain_leader_appointments",
                 queryset=ChainLeaderAppointment.objects.filter(
-                    year=roster_current_year() or 0
+                    year=Subquery(roster_year())
                 ).select_related("chain"),
                 to_attr="current_appointments",
             ),

@@ -1,9 +1,17 @@
 """Token and session authentication; the schema and its offline documentation."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
+from knox.models import AuthToken
 from rest_framework.test import APIClient
+
+from accounts.authentication import TokenAuthentication
+from accounts.services import api_token_create
+from accounts.tasks import delete_expired_api_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +44,49 @@ def test_a_user_creates_uses_lists_and_revokes_its_own_tokens(manager, staff_use
 def test_a_wrong_token_is_401():
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.get("/api/v1/partners/").status_code == 401
+
+
+def expire(token_key: str) -> None:
+    AuthToken.objects.filter(token_key=token_key).update(
+        expiry=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+
+def test_an_expired_token_is_refused_unlisted_and_deleted_at_night(manager):
+    expired_instance, expired = api_token_create(user=manager)
+    live_instance, live = api_token_create(user=manager)
+    expire(expired_instance.token_key)
+    script = APIClient()
+    script.credentials(HTTP_AUTHORIZATION=f"Token {expired}")
+    refused = script.get("/api/v1/partners/")
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "authentication_failed"
+
+    script.credentials(HTTP_AUTHORIZATION=f"Token {live}")
+    listed = script.get("/api/v1/tokens/").json()["results"]
+    assert [row["token_key"] for row in listed] == [live_instance.token_key]
+    # Using a token no longer deletes the user's other, expired ones: the nightly task does.
+    assert AuthToken.objects.filter(user=manager).count() == 2
+    assert delete_expired_api_tokens() == 1
+    assert list(AuthToken.objects.values_list("token_key", flat=True)) == [live_instance.token_key]
+    schedule = settings.CELERY_BEAT_SCHEDULE["expired-api-tokens"]
+    assert schedule["task"] == "accounts.tasks.delete_expired_api_tokens"
+
+
+def test_a_token_is_checked_in_one_query_user_included(manager, django_assert_num_queries):
+    _instance, token = api_token_create(user=manager)
+    with django_assert_num_queries(1):
+        user, _auth = TokenAuthentication().authenticate_credentials(token.encode())
+        assert user.username == manager.username
+
+
+def test_a_token_of_an_inactive_user_is_refused(manager):
+    _instance, token = api_token_create(user=manager)
+    manager.is_active = False
+    manager.save(update_fields=["is_active"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/partners/").status_code == 401
 
 

@@ -139,6 +139,18 @@ def test_detail_carries_contacts_tags_carrier_steward_and_current_appointments(a
     assert old.pk not in [a["id"] for a in body["current_appointments"]]
 
 
+def test_a_partner_is_found_by_its_address_whatever_list_filters_come_with_it(api):
+    partner = PartnerFactory(status="active")
+    answer = api.get(f"{URL}{partner.pk}/", {"status": "withdrawn", "industry": "x"})
+    assert answer.status_code == 200
+    assert answer.json()["id"] == partner.pk
+
+
+def test_without_any_roster_a_partner_has_no_current_appointments(api):
+    partner = PartnerFactory()
+    assert api.get(f"{URL}{partner.pk}/").json()["current_appointments"] == []
+
+
 @pytest.mark.parametrize(
     "query", ["轨道", "中关村轨道交通", "91110106MA001", "91110106ma001", "孙颖"]
 )

@@ -10,11 +10,12 @@ import pytest
 from django.db import connection
 from django.db.models import DateTimeField, Q
 from django.db.models.functions import Cast
+from django.test.utils import CaptureQueriesContext
 
 from core.sql import SQLITE_PERCENTILE, PercentileCont, UTCMidnight, _SQLitePercentile
-from partners.models import Partner
+from partners.models import Carrier, Partner
 from partners.selectors import WORKBENCH_LIMIT, stewarded_partners
-from tests.factories import PartnerFactory
+from tests.factories import CarrierFactory, IndustryFactory, PartnerFactory
 
 CASES = [
     ([], 0.9, None),
@@ -95,3 +96,26 @@ def test_a_stewards_longest_overdue_partners_are_read_from_the_baseline_index(st
         plan = overdue.explain()
     assert "partner_steward_visit_baseline" in plan
     assert "Sort" not in plan
+
+
+
+# The partner list's filters --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_zone_and_industry_count_is_read_from_indexes_alone(api):
+    """Counting a filtered list reads only index entries: the live partners by carrier and
+    status, and the industry's partners by industry first."""
+    industry = IndustryFactory()
+    partner = PartnerFactory(industries=[industry], carrier=CarrierFactory(kind=Carrier.Kind.ZONE))
+    params = {"zone": partner.carrier_id, "industry": industry.pk, "status": "active"}
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/v1/partners/", params).json()["count"] == 1
+    (count,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {count}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using partner_live_carrier_status" in plan
+    assert "Index Only Scan using partner_industries_by_industry" in plan

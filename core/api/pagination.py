@@ -1,3 +1,5 @@
+from functools import partial
+
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -12,7 +14,12 @@ class PagePagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
-    django_paginator_class = CappedCountPaginator
+    # Rows to count in place of the page's own (``CappedCountPaginator.count_from``).
+    count_from = None
+
+    @property
+    def django_paginator_class(self):
+        return partial(CappedCountPaginator, count_from=self.count_from)
 
     def get_paginated_response(self, data):
         paginator = self.page.paginator

@@ -53,6 +53,13 @@ class ScopedViewSetMixin:
             return self.list_queryset(self.request.user)
         return self.detail_queryset(self.request.user)
 
+    def filter_queryset(self, queryset):
+        """Filters and ordering are the list's: one record is found by its key in its scope,
+        without building the list's filter form."""
+        if getattr(self, "detail", False):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_serializer_class(self):
         if self.action == "list" and self.list_serializer_class is not None:
             return self.list_serializer_class
@@ -62,7 +69,10 @@ class ScopedViewSetMixin:
         if not self.list_from_rows:
             return super().list(request, *args, **kwargs)
         plan = row_plan(self.get_serializer_class())
-        rows = plan.values(self.filter_queryset(self.get_queryset()))
+        matching = self.filter_queryset(self.get_queryset())
+        rows = plan.values(matching)
+        if self.paginator is not None:
+            self.paginator.count_from = matching
         page = self.paginate_queryset(rows)
         if page is None:
             return Response(plan.represent(list(rows)))

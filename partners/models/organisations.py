@@ -214,6 +214,13 @@ class Partner(SearchableModel, VersionedModel, ArchivableModel):
                 name="partner_steward_visit_baseline",
                 condition=Q(status=PartnerStatus.ACTIVE, archived_at=None),
             ),
+            # The list filtered by zone or carrier (and status) answers, and counts, from the
+            # index alone: the partners of a zone are scattered over the table.
+            models.Index(
+                fields=["carrier", "status", "id"],
+                name="partner_live_carrier_status",
+                condition=Q(archived_at=None),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
