@@ -98,7 +98,6 @@ def test_a_stewards_longest_overdue_partners_are_read_from_the_baseline_index(st
     assert "Sort" not in plan
 
 
-
 # The partner list's filters --------------------------------------------------------------
 
 
