@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PagePagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api.filters.GivenFiltersBackend",
         "core.api.filters.StrictOrderingFilter",
     ],
     "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
