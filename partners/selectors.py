@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import can_manage, can_read_all, is_chain_leader, is_staff_member
 from chains.models import ChainLeaderAppointment, ChainSegment, Industry
-from chains.selectors import chain_list, roster_current_year, roster_year
+from chains.selectors import chain_list, roster_year
 from core.selectors import filter_archived
 from partners.models import (
     Carrier,
@@ -170,7 +170,7 @@ def _by_cadence(test, days: dict[str, int]) -> Q:
     """Combine a per-group test on the visit baseline: chain-leader units of the current roster,
     then doubling-plan catalogue enterprises, then the rest, each with its rule's number of
     days. ``test(days)`` returns the Q for one group."""
-    roster = ChainLeaderAppointment.objects.filter(year=roster_current_year() or 0)
+    roster = ChainLeaderAppointment.objects.filter(year=Subquery(roster_year()))
     leader = Q(pk__in=roster.values("partner"))  # a hashed subplan, not a lookup per partner
     doubling = Q(in_doubling_catalogue=True)
     return (
@@ -251,6 +251,7 @@ def workbench(user, today: dt.date) -> dict:
         "follow_ups": _bounded(
             FollowUp.objects.filter(owner=user, status="open", due_on__lte=today)
             .select_related("partner")
+            .only("partner__name", "action", "due_on")
             .order_by("due_on", "pk")
         ),
         "requests": _bounded(
@@ -260,13 +261,19 @@ def workbench(user, today: dt.date) -> dict:
                 deadline__lte=add_workdays(today, REQUEST_WARNING_WORKDAYS),
             )
             .select_related("partner")
+            .only("partner__name", "category", "description", "deadline")
             .order_by("deadline", "pk")
         ),
         "overdue_partners": _bounded(
-            stewarded_partners(user).filter(visit_overdue_condition()).order_by("visit_baseline")
+            stewarded_partners(user)
+            .filter(visit_overdue_condition())
+            .only("name", "last_contacted_at")
+            .order_by("visit_baseline")
         ),
         "notifications": _bounded(
-            Notification.objects.filter(recipient=user, read_at=None).order_by("-created_at")
+            Notification.objects.filter(recipient=user, read_at=None)
+            .only("title", "body", "created_at")
+            .order_by("-created_at")
         ),
     }
 
@@ -287,7 +294,7 @@ def with_cadence_days(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
     tried in the order of ``_by_cadence`` (chain-leader units of the current roster, then
     doubling-plan catalogue enterprises, then the rest)."""
     days = _cadence_days()
-    roster = ChainLeaderAppointment.objects.filter(year=roster_current_year() or 0)
+    roster = ChainLeaderAppointment.objects.filter(year=Subquery(roster_year()))
     return queryset.annotate(
         cadence_days=Case(
             When(pk__in=roster.values("partner"), then=Value(days["chain_leader"])),
