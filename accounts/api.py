@@ -8,10 +8,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts import selectors, services
+from core.api.serializers import ModelSerializer
 from core.errors import NotFound
 
 
-class TokenSerializer(serializers.ModelSerializer):
+class TokenSerializer(ModelSerializer):
     class Meta:
         model = AuthToken
         fields = ("token_key", "created", "expiry")

@@ -8,6 +8,7 @@ import binascii
 from hmac import compare_digest
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox import auth as knox_auth
 from knox.crypto import hash_token
 from knox.settings import CONSTANTS, knox_settings
@@ -33,3 +34,9 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
                     self.renew_token(auth_token)
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed(invalid)
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The OpenAPI security scheme of these tokens: knox's, under the same name."""
+
+    target_class = "accounts.authentication.TokenAuthentication"

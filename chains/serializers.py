@@ -11,22 +11,23 @@ from chains.models import (
     WorkCamp,
     WorkCampMembership,
 )
+from core.api.serializers import ModelSerializer
 from partners.models import Partner, QualificationTag
 
 
-class IndustryRefSerializer(serializers.ModelSerializer):
+class IndustryRefSerializer(ModelSerializer):
     class Meta:
         model = Industry
         fields = ("id", "name", "kind")
 
 
-class ChainRefSerializer(serializers.ModelSerializer):
+class ChainRefSerializer(ModelSerializer):
     class Meta:
         model = IndustryChain
         fields = ("id", "name")
 
 
-class SegmentRefSerializer(serializers.ModelSerializer):
+class SegmentRefSerializer(ModelSerializer):
     chain = ChainRefSerializer(read_only=True)
 
     class Meta:
@@ -34,13 +35,13 @@ class SegmentRefSerializer(serializers.ModelSerializer):
         fields = ("id", "name", "position", "chain")
 
 
-class PartnerRefSerializer(serializers.ModelSerializer):
+class PartnerRefSerializer(ModelSerializer):
     class Meta:
         model = Partner
         fields = ("id", "name", "short_name")
 
 
-class IndustrySerializer(serializers.ModelSerializer):
+class IndustrySerializer(ModelSerializer):
     parent_id = serializers.PrimaryKeyRelatedField(
         source="parent", queryset=Industry.objects.all(), allow_null=True, required=False
     )
@@ -50,7 +51,7 @@ class IndustrySerializer(serializers.ModelSerializer):
         fields = ("id", "name", "kind", "parent_id", "position", "description", "version")
 
 
-class IndustryChainSerializer(serializers.ModelSerializer):
+class IndustryChainSerializer(ModelSerializer):
     industry = IndustryRefSerializer(read_only=True)
     industry_id = serializers.PrimaryKeyRelatedField(
         source="industry", queryset=Industry.objects.all(), write_only=True
@@ -74,7 +75,7 @@ class IndustryChainSerializer(serializers.ModelSerializer):
         return [{"id": s.id, "name": s.name, "position": s.position} for s in chain.segments.all()]
 
 
-class ChainSegmentSerializer(serializers.ModelSerializer):
+class ChainSegmentSerializer(ModelSerializer):
     chain_id = serializers.PrimaryKeyRelatedField(
         source="chain", queryset=IndustryChain.objects.all()
     )
@@ -84,7 +85,7 @@ class ChainSegmentSerializer(serializers.ModelSerializer):
         fields = ("id", "chain_id", "name", "position", "description", "version")
 
 
-class ChainLeaderAppointmentSerializer(serializers.ModelSerializer):
+class ChainLeaderAppointmentSerializer(ModelSerializer):
     partner = PartnerRefSerializer(read_only=True)
     chain = ChainRefSerializer(read_only=True)
     partner_id = serializers.PrimaryKeyRelatedField(
@@ -109,7 +110,7 @@ class ChainLeaderAppointmentSerializer(serializers.ModelSerializer):
         )
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     partner = PartnerRefSerializer(read_only=True)
     partner_id = serializers.PrimaryKeyRelatedField(
         source="partner", queryset=Partner.objects.all(), write_only=True
@@ -120,7 +121,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ("id", "partner", "partner_id", "role", "joined_on")
 
 
-class WorkCampSerializer(serializers.ModelSerializer):
+class WorkCampSerializer(ModelSerializer):
     industry = IndustryRefSerializer(read_only=True)
     industry_id = serializers.PrimaryKeyRelatedField(
         source="industry", queryset=Industry.objects.all(), write_only=True
@@ -148,7 +149,7 @@ class WorkCampListSerializer(WorkCampSerializer):
         fields = ("id", "name", "industry", "lead_department", "member_count", "version")
 
 
-class TargetCompanySerializer(serializers.ModelSerializer):
+class TargetCompanySerializer(ModelSerializer):
     segment = SegmentRefSerializer(read_only=True)
     segment_id = serializers.PrimaryKeyRelatedField(
         source="segment", queryset=ChainSegment.objects.all(), write_only=True
@@ -174,7 +175,7 @@ class TargetCompanySerializer(serializers.ModelSerializer):
         )
 
 
-class SegmentStrengthRuleSerializer(serializers.ModelSerializer):
+class SegmentStrengthRuleSerializer(ModelSerializer):
     qualifying_tag_ids = serializers.PrimaryKeyRelatedField(
         source="qualifying_tags", queryset=QualificationTag.objects.all(), many=True, required=False
     )

@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.roles import can_read_all
+from core.api.serializers import ModelSerializer
 from core.api.viewsets import ServiceModelViewSet
 from partners import selectors, services
 from partners.engagement_serializers import PartnerNameSerializer
 from partners.models import DoublingIndicator, Partner
 
 
-class DoublingIndicatorSerializer(serializers.ModelSerializer):
+class DoublingIndicatorSerializer(ModelSerializer):
     partner = PartnerNameSerializer(read_only=True)
     partner_id = serializers.PrimaryKeyRelatedField(
         source="partner", queryset=Partner.objects.all(), write_only=True, required=False

@@ -2,6 +2,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.models import User
+from core.api.serializers import ModelSerializer
 from partners.models import (
     ContactPerson,
     EnterpriseRequest,
@@ -21,13 +22,13 @@ def _ids(field: str, queryset, **kwargs):
     )
 
 
-class PartnerNameSerializer(serializers.ModelSerializer):
+class PartnerNameSerializer(ModelSerializer):
     class Meta:
         model = Partner
         fields = ("id", "name")
 
 
-class InteractionSerializer(serializers.ModelSerializer):
+class InteractionSerializer(ModelSerializer):
     partner = PartnerNameSerializer(read_only=True)
     recorded_by = UserRefSerializer(read_only=True)
     staff_present = UserRefSerializer(many=True, read_only=True)
@@ -74,7 +75,7 @@ class InteractionSerializer(serializers.ModelSerializer):
         return fields
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ModelSerializer):
     partner = PartnerNameSerializer(read_only=True)
     owner = UserRefSerializer(read_only=True)
     partner_id = _ids("partner", Partner.objects.all())
@@ -111,7 +112,7 @@ class CloseFollowUpSerializer(serializers.Serializer):
     )
 
 
-class RequestEventSerializer(serializers.ModelSerializer):
+class RequestEventSerializer(ModelSerializer):
     by = UserRefSerializer(read_only=True)
 
     class Meta:
@@ -119,7 +120,7 @@ class RequestEventSerializer(serializers.ModelSerializer):
         fields = ("id", "kind", "from_value", "to_value", "note", "at", "by")
 
 
-class EnterpriseRequestSerializer(serializers.ModelSerializer):
+class EnterpriseRequestSerializer(ModelSerializer):
     partner = PartnerNameSerializer(read_only=True)
     owner = UserRefSerializer(read_only=True)
     raised_by = UserRefSerializer(read_only=True)
@@ -200,13 +201,13 @@ class RateSerializer(serializers.Serializer):
     satisfaction = serializers.IntegerField(min_value=1, max_value=5)
 
 
-class RequestDeadlineRuleSerializer(serializers.ModelSerializer):
+class RequestDeadlineRuleSerializer(ModelSerializer):
     class Meta:
         model = RequestDeadlineRule
         fields = ("id", "category", "working_days", "version")
 
 
-class VisitCadenceRuleSerializer(serializers.ModelSerializer):
+class VisitCadenceRuleSerializer(ModelSerializer):
     class Meta:
         model = VisitCadenceRule
         fields = ("id", "group", "days", "version")

@@ -6,11 +6,12 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.api.serializers import ModelSerializer
 from partners.models import Notification
 from partners.services import notifications
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     class Meta:
         model = Notification
         fields = ("id", "title", "body", "created_at", "read_at")

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from accounts.models import User
 from chains.models import ChainSegment, Industry
 from chains.serializers import ChainRefSerializer, IndustryRefSerializer, SegmentRefSerializer
+from core.api.serializers import ModelSerializer
 from partners.models import (
     Carrier,
     ContactPerson,
@@ -15,31 +16,31 @@ from partners.validators import mask_phone
 from projects.models import Event
 
 
-class UserRefSerializer(serializers.ModelSerializer):
+class UserRefSerializer(ModelSerializer):
     class Meta:
         model = User
         fields = ("id", "username", "full_name")
 
 
-class CarrierRefSerializer(serializers.ModelSerializer):
+class CarrierRefSerializer(ModelSerializer):
     class Meta:
         model = Carrier
         fields = ("id", "name", "kind")
 
 
-class TagRefSerializer(serializers.ModelSerializer):
+class TagRefSerializer(ModelSerializer):
     class Meta:
         model = QualificationTag
         fields = ("id", "name")
 
 
-class EventRefSerializer(serializers.ModelSerializer):
+class EventRefSerializer(ModelSerializer):
     class Meta:
         model = Event
         fields = ("id", "name", "date")
 
 
-class CarrierSerializer(serializers.ModelSerializer):
+class CarrierSerializer(ModelSerializer):
     zone = CarrierRefSerializer(read_only=True)
     zone_id = serializers.PrimaryKeyRelatedField(
         source="zone",
@@ -54,7 +55,7 @@ class CarrierSerializer(serializers.ModelSerializer):
         fields = ("id", "name", "kind", "zone", "zone_id", "is_featured", "address", "version")
 
 
-class QualificationTagSerializer(serializers.ModelSerializer):
+class QualificationTagSerializer(ModelSerializer):
     class Meta:
         model = QualificationTag
         fields = ("id", "name", "description", "version")
@@ -72,7 +73,7 @@ class MaskedPhoneMixin:
         return data
 
 
-class ContactPersonSerializer(MaskedPhoneMixin, serializers.ModelSerializer):
+class ContactPersonSerializer(MaskedPhoneMixin, ModelSerializer):
     partner_id = serializers.PrimaryKeyRelatedField(
         source="partner", queryset=Partner.objects.all()
     )
@@ -91,7 +92,7 @@ class ContactPersonSerializer(MaskedPhoneMixin, serializers.ModelSerializer):
         return fields
 
 
-class NestedContactSerializer(MaskedPhoneMixin, serializers.ModelSerializer):
+class NestedContactSerializer(MaskedPhoneMixin, ModelSerializer):
     class Meta:
         model = ContactPerson
         fields = ("id", "name", "title", "phone", "email", "is_primary")
@@ -103,7 +104,7 @@ class AppointmentRefSerializer(serializers.Serializer):
     chain = ChainRefSerializer()
 
 
-class PartnerListSerializer(serializers.ModelSerializer):
+class PartnerListSerializer(ModelSerializer):
     industries = IndustryRefSerializer(many=True, read_only=True)
     tags = TagRefSerializer(many=True, read_only=True)
     carrier = CarrierRefSerializer(read_only=True)
@@ -203,7 +204,7 @@ class PartnerSerializer(PartnerListSerializer):
         return ChangeRequestSerializer(pending[0], context=self.context).data
 
 
-class PartnerDirectorySerializer(serializers.ModelSerializer):
+class PartnerDirectorySerializer(ModelSerializer):
     """What a chain-leader unit sees of other partners: the public directory entry only."""
 
     industries = IndustryRefSerializer(many=True, read_only=True)
@@ -217,7 +218,7 @@ class PartnerDirectorySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ChangeRequestSerializer(serializers.ModelSerializer):
+class ChangeRequestSerializer(ModelSerializer):
     partner = serializers.SerializerMethodField()
     requested_by = UserRefSerializer(read_only=True)
     decided_by = UserRefSerializer(read_only=True)
@@ -247,7 +248,7 @@ class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class RecognitionSerializer(serializers.ModelSerializer):
+class RecognitionSerializer(ModelSerializer):
     partner = serializers.SerializerMethodField()
     partner_id = _ids("partner", Partner.objects.all())
 

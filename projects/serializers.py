@@ -4,12 +4,13 @@ from rest_framework import serializers
 from accounts.models import User
 from chains.models import Industry
 from chains.serializers import IndustryRefSerializer, PartnerRefSerializer
+from core.api.serializers import ModelSerializer
 from partners.models import Carrier, Partner
 from partners.serializers import CarrierRefSerializer, EventRefSerializer, UserRefSerializer
 from projects.models import Event, PipelineTarget, Project, Stage, StageChange
 
 
-class PipelineTargetSerializer(serializers.ModelSerializer):
+class PipelineTargetSerializer(ModelSerializer):
     class Meta:
         model = PipelineTarget
         fields = (
@@ -22,13 +23,13 @@ class PipelineTargetSerializer(serializers.ModelSerializer):
         )
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     class Meta:
         model = Event
         fields = ("id", "name", "date", "kind", "location", "version")
 
 
-class StageChangeSerializer(serializers.ModelSerializer):
+class StageChangeSerializer(ModelSerializer):
     changed_by = UserRefSerializer(read_only=True)
 
     class Meta:
@@ -41,7 +42,7 @@ class NestedStageChangeSerializer(StageChangeSerializer):
         fields = ("id", "from_stage", "to_stage", "changed_at", "changed_by", "note")
 
 
-class ProjectListSerializer(serializers.ModelSerializer):
+class ProjectListSerializer(ModelSerializer):
     industries = IndustryRefSerializer(many=True, read_only=True)
     owner = UserRefSerializer(read_only=True)
     promoted_at = EventRefSerializer(read_only=True)

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api.serializers import ModelSerializer
 from core.api.viewsets import ReadOnlyViewSet
 from core.imports import selectors, services, workbooks
 from core.imports.base import IMPORTERS
@@ -20,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
 
 
-class ImportBatchSerializer(serializers.ModelSerializer):
+class ImportBatchSerializer(ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
     confirmed_by = serializers.CharField(
         source="confirmed_by.username", read_only=True, default=None
