@@ -155,7 +155,7 @@ class ChangeRequestViewSet(ReadOnlyViewSet):
 
     model = PartnerChangeRequest
     serializer_class = serializers.ChangeRequestSerializer
-    filterset_fields = ("status", "partner")
+    filterset_class = filters.ChangeRequestFilter
     ordering_fields = ("created_at",)
     ordering = ("-created_at", "-pk")
     action_permissions = {

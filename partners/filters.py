@@ -11,7 +11,14 @@ from chains.selectors import industry_ids_with_descendants
 from core.api.fields import ModelIdFilter
 from core.search_text import normalise
 from core.searchable import key_matches
-from partners.models import Carrier, ContactPerson, Partner, QualificationTag, Recognition
+from partners.models import (
+    Carrier,
+    ContactPerson,
+    Partner,
+    PartnerChangeRequest,
+    QualificationTag,
+    Recognition,
+)
 from partners.selectors import visit_overdue_condition, with_visit_baseline
 
 
@@ -155,3 +162,9 @@ class RecognitionFilter(filters.FilterSet):
     class Meta:
         model = Recognition
         fields = ("year", "title", "category", "partner")
+
+
+class ChangeRequestFilter(filters.FilterSet):
+    class Meta:
+        model = PartnerChangeRequest
+        fields = ("status", "partner")

@@ -1,6 +1,7 @@
 """``/api/v1/imports/``: upload a file (multipart, ``kind`` and ``file``) to get its preview,
 follow a batch's progress, confirm it, download its rejected rows or a kind's template."""
 
+import django_filters
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,11 +83,17 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
     return response
 
 
+class ImportBatchFilter(django_filters.FilterSet):
+    class Meta:
+        model = ImportBatch
+        fields = ("kind", "status")
+
+
 class ImportBatchViewSet(ReadOnlyViewSet):
     model = ImportBatch
     serializer_class = ImportBatchSerializer
     parser_classes = [MultiPartParser, FormParser]
-    filterset_fields = ("kind", "status")
+    filterset_class = ImportBatchFilter
     ordering_fields = ("created_at",)
     ordering = ("-created_at", "-pk")
     action_permissions = {
