@@ -4,6 +4,7 @@ answers, the same refusals, and the browsable API's form still offers every filt
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from core.api.filters import given_filters
 from partners.filters import PartnerFilter
@@ -55,3 +56,27 @@ def test_every_resource_declares_its_filter_set():
         if getattr(viewset, "filterset_fields", None)
     ]
     assert with_fields == []
+
+
+def test_change_requests_filter_by_status_and_partner(api, manager):
+    from partners.models import PartnerChangeRequest
+
+    first, second = PartnerFactory(), PartnerFactory()
+    pending = PartnerChangeRequest.objects.create(
+        partner=first, requested_by=manager, changes={"name": "新名称"}, previous={"name": "旧"}
+    )
+    PartnerChangeRequest.objects.create(
+        partner=second,
+        requested_by=manager,
+        changes={},
+        previous={},
+        status="rejected",
+        decided_by=manager,
+        decided_at=timezone.now(),
+        decision_reason="字段不全",
+    )
+    url = "/api/v1/change-requests/"
+    by_status = api.get(url, {"status": "pending"}).json()["results"]
+    assert [row["id"] for row in by_status] == [pending.pk]
+    assert api.get(url, {"partner": second.pk}).json()["count"] == 1
+    assert api.get(url, {"status": "no-such-status"}).status_code == 400
