@@ -44,7 +44,11 @@ def test_a_user_creates_uses_lists_and_revokes_its_own_tokens(manager, staff_use
 def test_a_wrong_token_is_401():
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
-    assert client.get("/api/v1/partners/").status_code == 401
+    answer = client.get("/api/v1/partners/")
+    assert answer.status_code == 401
+    assert answer.json()["message"] == "令牌无效。"
+    english = client.get("/api/v1/partners/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["message"] == "Invalid token."
 
 
 def expire(token_key: str) -> None:
