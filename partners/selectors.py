@@ -80,7 +80,7 @@ def partner_detail(user) -> QuerySet[Partner]:
         partner_list(user, archived=None)
         .select_related("joined_at_event")
         .prefetch_related(
-            Prefetch("contacts", queryset=ContactPerson.objects.select_related("partner")),
+            "contacts",  # each contact's partner is set to this one by the prefetch itself
             Prefetch(
                 "chain_leader_appointments",
                 queryset=ChainLeaderAppointment.objects.filter(

@@ -2,6 +2,8 @@
 safe concurrent edits."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from chains.models import Industry
@@ -144,6 +146,28 @@ def test_a_partner_is_found_by_its_address_whatever_list_filters_come_with_it(ap
     answer = api.get(f"{URL}{partner.pk}/", {"status": "withdrawn", "industry": "x"})
     assert answer.status_code == 200
     assert answer.json()["id"] == partner.pk
+
+
+def test_a_partners_contacts_are_masked_without_a_query_each(staff_user):
+    """Whether a phone is shown depends on the contact's partner: the one being read, which
+    the prefetch sets on each contact, not a query per contact."""
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    few, many = PartnerFactory(), PartnerFactory()
+    ContactFactory(partner=few, phone="13812345678")
+    for n in range(4):
+        ContactFactory(partner=many, phone=f"1391234567{n}")
+
+    def detail(partner):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"{URL}{partner.pk}/").json()
+        return body, len(queries)
+
+    detail(few)  # the user's roles, read once per request
+    (few_body, few_queries), (many_body, many_queries) = detail(few), detail(many)
+    assert few_queries == many_queries
+    assert sorted(c["phone"] for c in many_body["contacts"]) == [f"139****567{n}" for n in range(4)]
+    assert few_body["contacts"][0]["phone"] == "138****5678"
 
 
 def test_without_any_roster_a_partner_has_no_current_appointments(api):
