@@ -2,11 +2,13 @@
 instance its own copy."""
 
 import pytest
+from django.utils import translation
 from rest_framework import serializers as drf
+from rest_framework.validators import UniqueValidator
 
 from core.api.serializers import ModelSerializer
 from partners.models import QualificationTag
-from partners.serializers import ContactPersonSerializer
+from partners.serializers import ContactPersonSerializer, QualificationTagSerializer
 from tests.factories import ContactFactory
 
 
@@ -49,3 +51,24 @@ def test_an_override_that_depends_on_the_instance_still_does():
     assert ContactPersonSerializer(contact).fields["partner_id"].read_only
     assert not ContactPersonSerializer().fields["partner_id"].read_only
     assert ContactPersonSerializer(contact).fields["partner_id"].read_only
+
+
+def unique_message(serializer) -> str:
+    field = serializer.fields["name"]
+    (validator,) = [v for v in field.validators if isinstance(v, UniqueValidator)]
+    return str(validator.message)
+
+
+def test_fields_are_built_in_each_language_not_in_the_first_ones():
+    """DRF fixes a duplicate's message in the language of the moment: fields first built for
+    an English request must not answer a Chinese one in English."""
+    with translation.override("en"):
+        english = unique_message(QualificationTagSerializer())
+        english_label = QualificationTagSerializer().fields["name"].label
+    with translation.override("zh-hans"):
+        chinese = unique_message(QualificationTagSerializer())
+        chinese_label = QualificationTagSerializer().fields["name"].label
+    assert english == "qualification tag with this name already exists."
+    assert "已存在" in chinese
+    assert english_label == "Name"
+    assert chinese_label == "名称"
