@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
+from accounts import selectors
 from accounts.models import User
 from accounts.roles import ADMIN_SITE_ROLES, Role
 
@@ -75,7 +75,7 @@ def api_token_revoke(*, user: User, token_key: str) -> bool:
 
 def api_tokens_delete_expired() -> int:
     """Delete every expired API token (authentication refuses them already); how many went."""
-    deleted, _details = AuthToken.objects.filter(expiry__lte=timezone.now()).delete()
+    deleted, _details = AuthToken.objects.exclude(selectors.live_api_token()).delete()
     return deleted
 
 

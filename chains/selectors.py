@@ -3,7 +3,7 @@ those who read everything, a chain-leader unit its own chains and what hangs on 
 
 from collections import Counter
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.roles import can_read_all, is_chain_leader
@@ -32,15 +32,12 @@ def industry_ids_with_descendants(industry_ids) -> set[int]:
     return found
 
 
-def roster_current_year() -> int | None:
-    """The most recent year that has a chain-leader roster."""
-    return ChainLeaderAppointment.objects.aggregate(year=Max("year"))["year"]
-
-
 def roster_year() -> QuerySet:
-    """``roster_current_year`` as a one-row subquery (none without a roster), for a query that
-    reads the current roster without asking for its year first."""
+    """The most recent year that has a chain-leader roster, as a one-row query (no row without
+    a roster): a subquery for a query that reads the current roster without asking for its
+    year first."""
     return ChainLeaderAppointment.objects.order_by("-year").values("year")[:1]
+
 
 
 def own_chain_ids(user):

@@ -70,10 +70,16 @@ def test_an_expired_token_is_refused_unlisted_and_deleted_at_night(manager):
     script.credentials(HTTP_AUTHORIZATION=f"Token {live}")
     listed = script.get("/api/v1/tokens/").json()["results"]
     assert [row["token_key"] for row in listed] == [live_instance.token_key]
-    # Using a token no longer deletes the user's other, expired ones: the nightly task does.
+    # Using a token no longer deletes the user's other, expired ones: the nightly task does,
+    # and leaves live tokens and those that never expire.
     assert AuthToken.objects.filter(user=manager).count() == 2
+    lasting, _token = api_token_create(user=manager)
+    AuthToken.objects.filter(pk=lasting.pk).update(expiry=None)
     assert delete_expired_api_tokens() == 1
-    assert list(AuthToken.objects.values_list("token_key", flat=True)) == [live_instance.token_key]
+    assert set(AuthToken.objects.values_list("token_key", flat=True)) == {
+        live_instance.token_key,
+        lasting.token_key,
+    }
     schedule = settings.CELERY_BEAT_SCHEDULE["expired-api-tokens"]
     assert schedule["task"] == "accounts.tasks.delete_expired_api_tokens"
 
