@@ -39,7 +39,6 @@ def roster_year() -> QuerySet:
     return ChainLeaderAppointment.objects.order_by("-year").values("year")[:1]
 
 
-
 def own_chain_ids(user):
     """The chains a chain-leader unit leads or has led (a subquery, not a list)."""
     return ChainLeaderAppointment.objects.filter(partner_id=user.partner_id).values("chain_id")
