@@ -28,4 +28,8 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
-        return self.full_name or self.username
+        return self.display_name(self.full_name, self.username)
+
+    @staticmethod
+    def display_name(full_name: str, username: str) -> str:
+        return full_name or username

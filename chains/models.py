@@ -111,7 +111,12 @@ class ChainSegment(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.chain.name} · {self.name}"
+        return self.label(self.chain.name, self.name)
+
+    @staticmethod
+    def label(chain_name: str, name: str) -> str:
+        """How a segment is named wherever it stands alone (lists, exports): with its chain."""
+        return f"{chain_name} · {name}"
 
 
 class ChainLeaderAppointment(VersionedModel):

@@ -8,14 +8,19 @@ number of rows. The workbook is written to a temporary file that is then streame
 and deleted when the answer is closed.
 
 An app describes an export as plain data: a sequence of ``Column`` (a header label, a function
-that reads the value from a record, a width), e.g. in ``partners/exports.py``.
+that reads the value from a record, a width), e.g. in ``partners/exports.py``. Where an export
+may run to a hundred thousand records, the app hands plain rows instead of model instances
+(``export_response(records=…)``): a chunk of ``values()`` rows, their many-to-many names in one
+query per relation (``related_names``) and choice labels worked out once (``choice_labels``).
 """
 
 import datetime as dt
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +41,7 @@ from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 
+from core.api.rows import through_ordering
 from core.errors import ApplicationError
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,6 +84,39 @@ def names(related) -> list[str]:
     return [str(item) for item in related.all()]
 
 
+def choice_labels(model: type[Model], field: str) -> dict:
+    """A choice field's labels in the current language, each translated once per export rather
+    than once per row (``get_FOO_display`` rebuilds the choices on every call)."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def chunks(rows: Iterable, size: int = CHUNK_SIZE) -> Iterator[list]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def related_names(
+    model: type[Model], field: str, owner_ids: list, *paths: str, label: Callable = str
+) -> dict[Any, list]:
+    """For each of ``owner_ids``, the names of its ``field`` many-to-many relation in the
+    related model's order, read as rows of the through table (one query): ``label`` makes a
+    name of the related record's ``paths`` (its ``name`` by default)."""
+    relation = model._meta.get_field(field)
+    source = relation.m2m_field_name()
+    target = relation.m2m_reverse_field_name()
+    columns = [f"{target}__{path}" for path in paths or ("name",)]
+    rows = (
+        relation.remote_field.through._default_manager.filter(**{f"{source}__in": owner_ids})
+        .order_by(*through_ordering(relation))
+        .values_list(source, *columns)
+    )
+    grouped = defaultdict(list)
+    for owner, *values in rows:
+        grouped[owner].append(label(*values))
+    return grouped
+
+
 class ExportTooLarge(ApplicationError):
     default_code = "export_too_large"
 
@@ -99,9 +138,9 @@ def check_row_limit(queryset: QuerySet) -> int:
     return count
 
 
-def rows_of(queryset: QuerySet, columns: Sequence[Column]) -> Iterator[list]:
-    """The values of each record, read in chunks with the queryset's prefetches."""
-    for record in queryset.iterator(chunk_size=CHUNK_SIZE):
+def rows_of(records: Iterable, columns: Sequence[Column]) -> Iterator[list]:
+    """The values of each record."""
+    for record in records:
         yield [column.value(record) for column in columns]
 
 
@@ -196,14 +235,22 @@ def write_workbook(rows: Iterable[Sequence], columns: Sequence[Column], *, title
 
 
 def export_response(
-    queryset: QuerySet, columns: Sequence[Column], *, name: str, title
+    queryset: QuerySet,
+    columns: Sequence[Column],
+    *,
+    name: str,
+    title,
+    records: Iterable | None = None,
 ) -> FileResponse:
-    """The queryset as ``<name>-<yyyymmdd>.xlsx``, streamed from a temporary file."""
+    """The queryset as ``<name>-<yyyymmdd>.xlsx``, streamed from a temporary file. ``records``:
+    what the columns read, if not the queryset's model instances (plain rows of it)."""
     check_row_limit(queryset)
+    if records is None:
+        records = queryset.iterator(chunk_size=CHUNK_SIZE)
     # Closed (and so deleted) by the FileResponse once sent, or here if writing fails.
     file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     try:
-        write_workbook(rows_of(queryset, columns), columns, title=title, file=file)
+        write_workbook(rows_of(records, columns), columns, title=title, file=file)
         file.seek(0)
     except BaseException:
         file.close()

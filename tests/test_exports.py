@@ -153,6 +153,27 @@ def test_partner_export_is_a_readable_workbook_with_chinese_headers(api):
     assert sheet["L2"].number_format == DATE_FORMAT
 
 
+def test_a_partner_without_references_has_empty_cells_and_lists_keep_their_order(api):
+    PartnerFactory(name="A 无引用有限公司", carrier=None, steward=None, industries=[], tags=[])
+    second = PartnerFactory(name="B 多环节有限公司", steward=UserFactory(full_name=""))
+    late, early = ChainFactory(name="后链", position=2), ChainFactory(name="前链", position=1)
+    second.segments.set(
+        [
+            SegmentFactory(chain=late, name="后链一环", position=1),
+            SegmentFactory(chain=early, name="前链二环", position=2),
+            SegmentFactory(chain=early, name="前链一环", position=1),
+        ]
+    )
+
+    headers, rows = table(api.get(PARTNERS, {"ordering": "name"}))
+    bare, several = (dict(zip(headers, row, strict=True)) for row in rows)
+
+    for header in ("产业", "产业链环节", "资质标签", "载体", "服务管家", "主要联系人"):
+        assert bare[header] is None, header
+    assert several["产业链环节"] == "前链 · 前链一环、前链 · 前链二环、后链 · 后链一环"
+    assert several["服务管家"] == second.steward.username  # no full name: the login name
+
+
 def test_headers_and_values_follow_the_request_language(api):
     PartnerFactory(status=Partner.Status.SUSPENDED)
     headers, rows = table(api.get(PARTNERS, HTTP_ACCEPT_LANGUAGE="en"))
@@ -352,6 +373,21 @@ def test_phones_are_masked_for_those_who_may_not_see_them(role, stewarded, other
     phones = column(client_for(user).get(PARTNERS), phone_header())
 
     assert phones == [stewarded, other]
+
+
+def test_a_chain_leader_account_with_staff_reading_rights_sees_its_own_phones_only(
+    leader_partner,
+):
+    """Those who read every partner but may not see every phone are asked partner by partner:
+    an auditor bound to a partner sees that partner's phone in full."""
+    auditor = UserFactory(roles=[Role.AUDITOR], partner=leader_partner)
+    ContactFactory(partner=leader_partner, phone="13812345678", is_primary=True)
+    other = PartnerFactory(name="A 别家有限公司")
+    ContactFactory(partner=other, phone="13987654321", is_primary=True)
+
+    phones = column(client_for(auditor).get(PARTNERS, {"ordering": "name"}), phone_header())
+
+    assert phones == ["139****4321", "13812345678"]
 
 
 # Size -------------------------------------------------------------------------------------------

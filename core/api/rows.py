@@ -164,16 +164,25 @@ def _many(serializer, name: str, child: serializers.ListSerializer) -> _Many:
     through = relation.remote_field.through
     source_name = relation.m2m_field_name()
     target_name = relation.m2m_reverse_field_name()
-    related = relation.related_model
     inner, _ = _nested(child.child, None, many_ok=False)
+    try:
+        ordering = through_ordering(relation)
+    except ValueError as error:
+        raise _refuse(serializer, name, str(error)) from None
+    return _Many(name, through, source_name, target_name, inner, ordering)
+
+
+def through_ordering(relation: models.ManyToManyField) -> tuple[str, ...]:
+    """The ordering of a many-to-many relation's through table that lists each owner's related
+    records as a prefetch does: in the related model's default order (then the link's key)."""
+    target_name = relation.m2m_reverse_field_name()
     ordering = []
-    for term in related._meta.ordering:
+    for term in relation.related_model._meta.ordering:
         if not isinstance(term, str):
-            raise _refuse(serializer, name, "an expression in the related model's ordering")
+            raise ValueError("an expression in the related model's ordering")
         descending = term.startswith("-")
         ordering.append(("-" if descending else "") + f"{target_name}__{term.lstrip('-')}")
-    ordering.append("pk")
-    return _Many(name, through, source_name, target_name, inner, tuple(ordering))
+    return (*ordering, "pk")
 
 
 class RowPlan:
