@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Shared infrastructure")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
@@ -14,6 +15,8 @@ class CoreConfig(AppConfig):
         from core.data_version import install_triggers
         from core.imports import permissions  # noqa: F401 - registers the rules
         from core.sql import register_sqlite_aggregates
+        from core.web.sessions import stamp_session
 
         connection_created.connect(register_sqlite_aggregates, dispatch_uid="sqlite_aggregates")
         post_migrate.connect(install_triggers, sender=self, dispatch_uid="data_version_triggers")
+        user_logged_in.connect(stamp_session, dispatch_uid="stamp_session")

@@ -29,6 +29,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -88,6 +89,22 @@ def choice_labels(model: type[Model], field: str) -> dict:
     """A choice field's labels in the current language, each translated once per export rather
     than once per row (``get_FOO_display`` rebuilds the choices on every call)."""
     return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def choice_label(model: type[Model], field: str) -> Callable[[Any], str]:
+    """A column's ``value`` for a choice field: the record's label in the current language, the
+    labels worked out once per language."""
+    attname = model._meta.get_field(field).attname
+    by_language: dict[str, dict] = {}
+
+    def value(record) -> str:
+        language = get_language()
+        if language not in by_language:
+            by_language[language] = choice_labels(model, field)
+        raw = getattr(record, attname)
+        return by_language[language].get(raw, raw)
+
+    return value
 
 
 def chunks(rows: Iterable, size: int = CHUNK_SIZE) -> Iterator[list]:

@@ -12,6 +12,7 @@ from chains.models import ChainSegment
 from core.exports import (
     CHUNK_SIZE,
     Column,
+    choice_label,
     choice_labels,
     chunks,
     export_response,
@@ -145,7 +146,7 @@ def partner_export(partners, user):
 INTERACTION_COLUMNS = (
     Column(field_label(Interaction, "occurred_at"), lambda i: i.occurred_at, 17),
     Column(field_label(Interaction, "partner"), lambda i: i.partner.name, 32),
-    Column(field_label(Interaction, "kind"), lambda i: i.get_kind_display(), 10),
+    Column(field_label(Interaction, "kind"), choice_label(Interaction, "kind"), 10),
     Column(field_label(Interaction, "recorded_by"), lambda i: i.recorded_by, 12),
     Column(field_label(Interaction, "staff_present"), lambda i: names(i.staff_present), 20),
     Column(
@@ -173,7 +174,7 @@ FOLLOW_UP_COLUMNS = (
     Column(field_label(FollowUp, "partner"), lambda f: f.partner.name, 32),
     Column(field_label(FollowUp, "action"), lambda f: f.action, 40),
     Column(field_label(FollowUp, "owner"), lambda f: f.owner, 12),
-    Column(field_label(FollowUp, "status"), lambda f: f.get_status_display(), 8),
+    Column(field_label(FollowUp, "status"), choice_label(FollowUp, "status"), 8),
     Column(field_label(FollowUp, "closed_at"), lambda f: f.closed_at, 17),
     Column(field_label(FollowUp, "created_at"), lambda f: f.created_at, 17),
 )
@@ -188,14 +189,16 @@ def follow_up_export(follow_ups):
 # The same for every role that reads requests (EnterpriseRequestListSerializer).
 REQUEST_COLUMNS = (
     Column(field_label(EnterpriseRequest, "partner"), lambda r: r.partner.name, 32),
-    Column(field_label(EnterpriseRequest, "category"), lambda r: r.get_category_display(), 10),
+    Column(
+        field_label(EnterpriseRequest, "category"), choice_label(EnterpriseRequest, "category"), 10
+    ),
     Column(field_label(EnterpriseRequest, "description"), lambda r: r.description, 50),
     Column(field_label(EnterpriseRequest, "owner_department"), lambda r: r.owner_department, 16),
     Column(field_label(EnterpriseRequest, "owner"), lambda r: r.owner, 12),
     Column(field_label(EnterpriseRequest, "raised_by"), lambda r: r.raised_by, 12),
     Column(field_label(EnterpriseRequest, "received_on"), lambda r: r.received_on, 12),
     Column(field_label(EnterpriseRequest, "deadline"), lambda r: r.deadline, 12),
-    Column(field_label(EnterpriseRequest, "status"), lambda r: r.get_status_display(), 10),
+    Column(field_label(EnterpriseRequest, "status"), choice_label(EnterpriseRequest, "status"), 10),
     Column(field_label(EnterpriseRequest, "resolved_at"), lambda r: r.resolved_at, 17),
     Column(field_label(EnterpriseRequest, "closed_at"), lambda r: r.closed_at, 17),
     Column(field_label(EnterpriseRequest, "satisfaction"), lambda r: r.satisfaction, 8),

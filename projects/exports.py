@@ -1,6 +1,6 @@
 """The Excel export of the project list: the list's columns (ProjectListSerializer)."""
 
-from core.exports import AMOUNT_FORMAT, Column, export_response, field_label, names
+from core.exports import AMOUNT_FORMAT, Column, choice_label, export_response, field_label, names
 from projects.models import Project
 
 
@@ -11,8 +11,8 @@ def _event_name(event) -> str:
 PROJECT_COLUMNS = (
     Column(field_label(Project, "code"), lambda p: p.code, 14),
     Column(field_label(Project, "name"), lambda p: p.name, 36),
-    Column(field_label(Project, "kind"), lambda p: p.get_kind_display(), 12),
-    Column(field_label(Project, "stage"), lambda p: p.get_stage_display(), 10),
+    Column(field_label(Project, "kind"), choice_label(Project, "kind"), 12),
+    Column(field_label(Project, "stage"), choice_label(Project, "stage"), 10),
     Column(field_label(Project, "stage_changed_at"), lambda p: p.stage_changed_at, 17),
     Column(
         field_label(Project, "planned_investment"),

@@ -56,7 +56,7 @@ def test_partner_list_runs_the_same_queries_for_5_and_50_rows(admin_client):
     with CaptureQueriesContext(connection) as many:
         response = admin_client.get(url)
     assert len(response.context["cl"].result_list) == 50
-    assert len(few.captured_queries) == len(many.captured_queries) == 15
+    assert len(few.captured_queries) == len(many.captured_queries) == 12
 
 
 def test_every_registered_model_has_a_working_list_and_add_page(admin_client):

@@ -214,5 +214,5 @@ def test_the_list_and_a_row_run_a_fixed_number_of_queries(client, manager, enter
     small = queries(URL)
     for year in range(2010, 2020):
         add(PartnerFactory(in_doubling_catalogue=True), year)
-    assert small == queries(URL) == 8
-    assert queries(f"{URL}{DoublingIndicator.objects.first().pk}/") == 7
+    assert small == queries(URL) == 5
+    assert queries(f"{URL}{DoublingIndicator.objects.first().pk}/") == 4

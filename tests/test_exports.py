@@ -189,6 +189,18 @@ def test_headers_and_values_follow_the_request_language(api):
     assert rows[0][10] == "No"
 
 
+def test_choice_labels_follow_each_requests_language(api):
+    ProjectFactory(stage="negotiating")
+    url = "/api/v1/projects/export/"
+    stage = 3  # the column after code, name and kind
+
+    english = table(api.get(url, HTTP_ACCEPT_LANGUAGE="en"))[1][0][stage]
+    chinese = table(api.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"))[1][0][stage]
+
+    assert english == "Negotiating"
+    assert chinese == "洽谈中"
+
+
 def test_times_are_local_excel_dates_and_long_lists_are_joined(api, staff_user):
     partner = PartnerFactory()
     contacts = [ContactFactory(partner=partner, name=name) for name in ("甲", "乙")]

@@ -209,7 +209,7 @@ def test_a_fixed_number_of_queries(client, manager, district):
             occurred_at=at(2024, 2, n + 1),
             summary="电话",
         )
-    assert count_queries(client, industry=district.industry.pk) == small == 16
+    assert count_queries(client, industry=district.industry.pk) == small == 13
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.AUDITOR])

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data")]
 
-# The most any admin list may run; the partner list (15) is pinned in test_admin.py.
-MAX_QUERIES = 15
+# The most any admin list may run; the partner list (12) is pinned in test_admin.py.
+MAX_QUERIES = 12
 
 
 def queries_for_page(client, model_admin, url, page_size, monkeypatch) -> tuple[int, int]:

@@ -319,14 +319,14 @@ def grow(chains, n: int = 3):
         TargetCompany.objects.create(name=f"新目标{i}", segment=extra)
 
 
-# The request's own (session, user, roles, and the session's save: 6), then the chains and
+# The request's own (session, user and roles: 3), then the chains and
 # their segments (list only), the chain (map only), the strength rule and its tags, the
 # segments judged, their members' names, the roster, the camps and the targets (not for a
 # chain-leader unit).
-LIST_QUERIES = 16
-DETAIL_QUERIES = 15
-LEADER_LIST_QUERIES = 15
-LEADER_DETAIL_QUERIES = 14
+LIST_QUERIES = 13
+DETAIL_QUERIES = 12
+LEADER_LIST_QUERIES = 12
+LEADER_DETAIL_QUERIES = 11
 
 
 def test_the_list_takes_a_fixed_number_of_queries(manager_client, leader_client, chains):
