@@ -82,9 +82,9 @@ def key_matches(query: str) -> Q:
 def match_tiers(query: str, *, exact: Q | None = None, prefix: Q | None = None):
     """The ``Match`` tiers of the normalised query, best first, as ``(match, condition)``
     pairs that no row meets twice: a whole form, the start of a form, anywhere. ``exact`` and
-    ``prefix`` add a model's own conditions (a partner's code). Each tier is a query of its
-    own, so that the narrow ones (whole, start) are found by the index without reading the
-    thousands of rows that contain a common syllable."""
+    ``prefix`` add a model's own conditions (a partner's code). In a large table each tier is a
+    query of its own, so that the narrow ones (whole, start) are found by the index without
+    reading the thousands of rows that contain a common syllable."""
     whole = key_contains(f" {query} ") | (exact or Q())
     start = key_contains(f" {query}") | (prefix or Q())
     return [

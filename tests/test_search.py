@@ -141,6 +141,25 @@ def test_best_match_first_exact_then_prefix_then_anywhere_shorter_names_first(ap
     ]
 
 
+def test_chains_rank_like_the_other_groups_in_one_query(api):
+    anywhere = ChainFactory(name="北京交控产业链")
+    longer = ChainFactory(name="交控产业链延伸")
+    exact = ChainFactory(name="交控")
+    shorter = ChainFactory(name="交控链")
+    ChainFactory(name="医药健康产业链")
+
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get(URL, {"q": "交控", "limit": 3}).json()
+
+    chains = [(hit["id"], hit["match"]) for hit in body["chains"]]
+    assert chains == [(exact.pk, "exact"), (shorter.pk, "prefix"), (longer.pk, "prefix")]
+    assert body["more"]["chains"] is True
+    chain_queries = [q for q in queries if 'FROM "chains_industrychain"' in q["sql"]]
+    assert len(chain_queries) == 1
+    everything = api.get(URL, {"q": "交控"}).json()["chains"]
+    assert [hit["id"] for hit in everything] == [exact.pk, shorter.pk, longer.pk, anywhere.pk]
+
+
 def test_a_two_character_query_inside_a_name_is_never_an_exact_match(api):
     PartnerFactory(name="交控科技", short_name="")
     response = api.get(URL, {"q": "控科"})
