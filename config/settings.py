@@ -117,7 +117,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Sessions end after 30 minutes without a request; a session's expiry is pushed forward at
 # most once a minute (core.web.sessions), not written on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_REFRESH_SECONDS = 60
+SESSION_REFRESH_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 # The audit trail is read-only: no “revert to this version” in the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True

@@ -42,7 +42,7 @@ from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 
-from core.api.rows import through_ordering
+from core.api.rows import through_rows
 from core.errors import ApplicationError
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -120,14 +120,9 @@ def related_names(
     related model's order, read as rows of the through table (one query): ``label`` makes a
     name of the related record's ``paths`` (its ``name`` by default)."""
     relation = model._meta.get_field(field)
-    source = relation.m2m_field_name()
     target = relation.m2m_reverse_field_name()
     columns = [f"{target}__{path}" for path in paths or ("name",)]
-    rows = (
-        relation.remote_field.through._default_manager.filter(**{f"{source}__in": owner_ids})
-        .order_by(*through_ordering(relation))
-        .values_list(source, *columns)
-    )
+    rows = through_rows(relation, owner_ids).values_list(relation.m2m_field_name(), *columns)
     grouped = defaultdict(list)
     for owner, *values in rows:
         grouped[owner].append(label(*values))

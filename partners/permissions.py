@@ -59,7 +59,8 @@ rules.set_perm("partners.view_partner_private", can_read_all | is_own)
 # Unmasked mobile numbers of every partner's contacts (asked once by long exports)…
 may_view_all_contact_phones = can_manage
 rules.set_perm("partners.view_all_contact_phones", may_view_all_contact_phones)
-# …and of one partner's contacts.
+# …and of one partner's contacts. The export asks this with the partner's pk and steward_id
+# only (partners/exports.py).
 rules.set_perm("partners.view_contact_phone", may_view_all_contact_phones | stewards | is_own)
 # Adding a contact person to this partner.
 rules.set_perm("partners.manage_contacts", can_manage | stewards | (is_chain_leader & is_own))

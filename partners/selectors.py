@@ -51,7 +51,8 @@ def partner_list(user, *, archived: bool | None = False) -> QuerySet[Partner]:
     """Every role reads the partner list (a chain-leader unit as a directory); a fixed number
     of queries whatever the page. Industries and tags come with the fields the references to
     them show. The API's list reads rows instead (``core.api.rows``), which drops these
-    prefetches and reads what its serializer shows; pages and exports use them."""
+    prefetches and reads what its serializer shows, as the partner export reads rows of its
+    own (``partners.exports``); pages use them."""
     queryset = Partner.objects.select_related("carrier", "steward").prefetch_related(
         Prefetch("industries", queryset=Industry.objects.only("name", "kind")),
         Prefetch("tags", queryset=QualificationTag.objects.only("name")),

@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce, Least, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from chains.models import IndustryChain
 from chains.selectors import industry_ids_with_descendants
 from core.reports import Field, Figure, Period, QueryRows, Report, Table
@@ -197,7 +198,7 @@ def by_owner(projects) -> list[dict]:
 def _owner_name(full_name, username) -> str:
     if username is None:
         return str(_("no owner"))
-    return full_name or username
+    return User.display_name(full_name, username)
 
 
 def by_kind(projects) -> list[dict]:

@@ -12,6 +12,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _sessions_refreshed_at_sign_in_only(settings):
+    """A signed-in test client's session is written at sign-in and not again within the
+    test, however slow the machine, so that query counts do not depend on the clock;
+    tests/test_sessions.py sets the real interval back."""
+    settings.SESSION_REFRESH_SECONDS = 24 * 3600
+
+
+@pytest.fixture(autouse=True)
 def _reports_computed_afresh(settings):
     """A test's transaction never commits, so the data version (core.data_version) never
     changes inside it: reports are computed afresh, and tests/test_report_cache.py, with real

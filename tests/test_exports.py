@@ -369,6 +369,7 @@ def test_chain_leader_exports_only_its_own_chains_and_requests(leader, leader_pa
 @pytest.mark.parametrize(
     ("role", "stewarded", "other"),
     [
+        (Role.ADMINISTRATOR, "13812345678", "13987654321"),
         (Role.MANAGER, "13812345678", "13987654321"),
         (Role.STAFF, "13812345678", "139****4321"),
         (Role.AUDITOR, "138****5678", "139****4321"),
@@ -387,9 +388,7 @@ def test_phones_are_masked_for_those_who_may_not_see_them(role, stewarded, other
     assert phones == [stewarded, other]
 
 
-def test_a_chain_leader_account_with_staff_reading_rights_sees_its_own_phones_only(
-    leader_partner,
-):
+def test_an_auditor_bound_to_a_partner_sees_that_partners_phone_only(leader_partner):
     """Those who read every partner but may not see every phone are asked partner by partner:
     an auditor bound to a partner sees that partner's phone in full."""
     auditor = UserFactory(roles=[Role.AUDITOR], partner=leader_partner)
@@ -400,6 +399,17 @@ def test_a_chain_leader_account_with_staff_reading_rights_sees_its_own_phones_on
     phones = column(client_for(auditor).get(PARTNERS, {"ordering": "name"}), phone_header())
 
     assert phones == ["139****4321", "13812345678"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_who_sees_every_phone_sees_each_partners(role):
+    """The export asks ``view_all_contact_phones`` once instead of ``view_contact_phone`` per
+    partner: the first must imply the second, for every role."""
+    user = UserFactory(roles=[role], partner=PartnerFactory())
+    sees_all = user.has_perm("partners.view_all_contact_phones")
+    assert sees_all == (role in (Role.ADMINISTRATOR, Role.MANAGER))
+    for partner in (PartnerFactory(), PartnerFactory(steward=UserFactory()), user.partner):
+        assert user.has_perm("partners.view_contact_phone", partner) >= sees_all
 
 
 # Size -------------------------------------------------------------------------------------------

@@ -191,6 +191,21 @@ def test_the_overdue_list_whatever_the_period(api, world):
     assert rows[0]["status"] == "已受理"
 
 
+def test_the_overdue_list_names_each_owner_by_full_name_else_login(api, world):
+    owners = {"仍在办理": UserFactory(full_name="李办理"), "人才公寓": UserFactory(full_name="")}
+    for description, owner in owners.items():
+        EnterpriseRequest.objects.filter(description=description).update(owner=owner)
+
+    rows = api.get(URL, MARCH).json()["tables"]["overdue"]["rows"]
+
+    assert {row["description"]: row["owner"] for row in rows} == {
+        "仍在办理": "李办理",
+        "人才公寓": owners["人才公寓"].username,
+    }
+    EnterpriseRequest.objects.update(owner=None)
+    assert {row["owner"] for row in api.get(URL, MARCH).json()["tables"]["overdue"]["rows"]} == {""}
+
+
 def test_a_request_resolved_on_the_deadline_day_is_on_time(api, world):
     EnterpriseRequest.objects.exclude(deadline=dt.date(2024, 3, 11)).delete()
     EnterpriseRequest.objects.filter(satisfaction=3).delete()

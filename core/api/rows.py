@@ -42,23 +42,17 @@ class _Column:
 @dataclass
 class _Many:
     name: str
-    through: type[models.Model]
-    source_name: str  # the through model's foreign key to the listed model
-    target_name: str  # …and to the referenced one
+    relation: models.ManyToManyField
     plan: "_Nested"
-    ordering: tuple[str, ...]
 
     def rows_by_owner(self, owner_ids: list) -> dict:
-        prefix = self.target_name + "__"
+        source_name = self.relation.m2m_field_name()
+        prefix = self.relation.m2m_reverse_field_name() + "__"
         paths = [prefix + path for path in self.plan.paths()]
-        rows = (
-            self.through._default_manager.filter(**{f"{self.source_name}__in": owner_ids})
-            .order_by(*self.ordering)
-            .values(self.source_name, *paths)
-        )
+        rows = through_rows(self.relation, owner_ids).values(source_name, *paths)
         grouped = defaultdict(list)
         for row in rows:
-            grouped[row[self.source_name]].append(self.plan.build(row, prefix))
+            grouped[row[source_name]].append(self.plan.build(row, prefix))
         return grouped
 
 
@@ -161,15 +155,20 @@ def _many(serializer, name: str, child: serializers.ListSerializer) -> _Many:
         raise _refuse(serializer, name, "not a many-to-many field")
     if not isinstance(child.child, serializers.ModelSerializer):
         raise _refuse(serializer, name, "a list of plain serializers")
-    through = relation.remote_field.through
-    source_name = relation.m2m_field_name()
-    target_name = relation.m2m_reverse_field_name()
     inner, _ = _nested(child.child, None, many_ok=False)
     try:
-        ordering = through_ordering(relation)
+        through_ordering(relation)
     except ValueError as error:
         raise _refuse(serializer, name, str(error)) from None
-    return _Many(name, through, source_name, target_name, inner, ordering)
+    return _Many(name, relation, inner)
+
+
+def through_rows(relation: models.ManyToManyField, owner_ids: list) -> models.QuerySet:
+    """The rows of a many-to-many relation's through table for ``owner_ids``, in the order a
+    prefetch lists each owner's related records."""
+    links = relation.remote_field.through._default_manager
+    owners = {f"{relation.m2m_field_name()}__in": owner_ids}
+    return links.filter(**owners).order_by(*through_ordering(relation))
 
 
 def through_ordering(relation: models.ManyToManyField) -> tuple[str, ...]:

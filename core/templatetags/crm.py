@@ -70,7 +70,7 @@ def person(user) -> str:
     """A user as people know them: the full name, else the user name; a dash for nobody."""
     if user is None:
         return "—"
-    return user.full_name or user.username
+    return str(user)
 
 
 def cell_text(value, number_format: str | None) -> str:

@@ -4,7 +4,8 @@ write to the session table on every page.
 Django's way (``SESSION_SAVE_EVERY_REQUEST``) saves the session, and so writes and commits a
 row, on every request of a signed-in person. Here the session is saved, which pushes its expiry
 (and the cookie's) forward, only when ``SESSION_REFRESH_SECONDS`` have passed since it was last
-saved: one write a minute at most, the idle timeout exact to within that minute."""
+saved: one write a minute at most; an idle session may end up to that minute early, never
+late (its expiry counts from its last save, never later than its last request)."""
 
 import time
 
@@ -15,10 +16,12 @@ REFRESHED_AT = "_refreshed_at"
 
 
 def stamp_session(sender, request, user, **kwargs) -> None:
-    """On sign-in (``user_logged_in``), which saves the session anyway: the first page after it
-    need not write it again."""
-    if hasattr(request, "session"):
-        request.session[REFRESHED_AT] = int(time.time())
+    """On sign-in (``user_logged_in``) into a session, which is saved then anyway: the first
+    page after it need not write it again. A sign-in without a session (an API client) is
+    left without one."""
+    session = getattr(request, "session", None)
+    if session is not None and SESSION_KEY in session:
+        session[REFRESHED_AT] = int(time.time())
 
 
 class SessionRefreshMiddleware:

@@ -21,6 +21,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.reports import Field, Figure, QueryRows, Report, Table
 from partners.models import Interaction, Partner
 from partners.reports.filtering import partner_condition
@@ -136,7 +137,7 @@ def _coverage(counts: dict) -> dict:
 
 
 def _steward_name(row: dict) -> str | None:
-    return row["steward__full_name"] or row["steward__username"]
+    return User.display_name(row["steward__full_name"], row["steward__username"])
 
 
 def _rows(groups, counts: dict, key: str, order: str, name=None) -> list[dict]:

@@ -33,6 +33,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.reports import Field, Figure, QueryRows, Report, Table
 from core.sql import PercentileCont
 from partners.models import EnterpriseRequest
@@ -176,6 +177,7 @@ def _overdue_rows(partners) -> QueryRows:
             "description",
             "owner_department",
             "owner__full_name",
+            "owner__username",
             "status",
             "received_on",
             "deadline",
@@ -183,13 +185,13 @@ def _overdue_rows(partners) -> QueryRows:
     )
 
     def row(values) -> dict:
-        partner, category, description, department, owner, status, received_on, deadline = values
+        partner, category, description, department, *owner, status, received_on, deadline = values
         return {
             "partner": partner,
             "category": str(RequestCategory(category).label),
             "description": description,
             "owner_department": department,
-            "owner": owner or "",
+            "owner": User.display_name(*owner) if owner[1] else "",
             "status": str(RequestStatus(status).label),
             "received_on": received_on,
             "deadline": deadline,
