@@ -11,7 +11,7 @@ An app describes an export as plain data: a sequence of ``Column`` (a header lab
 that reads the value from a record, a width), e.g. in ``partners/exports.py``. Where an export
 may run to a hundred thousand records, the app hands plain rows instead of model instances
 (``export_response(records=…)``): a chunk of ``values()`` rows, their many-to-many names in one
-query per relation (``related_names``) and choice labels worked out once (``choice_labels``).
+query per relation (``related_names``) and choice labels worked out once (``choice_label``).
 """
 
 import datetime as dt
@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -85,23 +86,19 @@ def names(related) -> list[str]:
     return [str(item) for item in related.all()]
 
 
-def choice_labels(model: type[Model], field: str) -> dict:
-    """A choice field's labels in the current language, each translated once per export rather
-    than once per row (``get_FOO_display`` rebuilds the choices on every call)."""
-    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
-
-
-def choice_label(model: type[Model], field: str) -> Callable[[Any], str]:
-    """A column's ``value`` for a choice field: the record's label in the current language, the
-    labels worked out once per language."""
-    attname = model._meta.get_field(field).attname
+def choice_label(model: type[Model], field: str, *, key: str | None = None) -> Callable:
+    """A column's ``value`` for a choice field: the label of a record's value (read from the
+    record's attribute, or from ``record[key]`` for plain rows) in the current language. The
+    labels are worked out once per language, not once per cell as ``get_FOO_display`` does."""
+    model_field = model._meta.get_field(field)
+    read = itemgetter(key) if key else attrgetter(model_field.attname)
     by_language: dict[str, dict] = {}
 
     def value(record) -> str:
         language = get_language()
         if language not in by_language:
-            by_language[language] = choice_labels(model, field)
-        raw = getattr(record, attname)
+            by_language[language] = {raw: str(label) for raw, label in model_field.flatchoices}
+        raw = read(record)
         return by_language[language].get(raw, raw)
 
     return value

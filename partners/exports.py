@@ -14,7 +14,6 @@ from core.exports import (
     CHUNK_SIZE,
     Column,
     choice_label,
-    choice_labels,
     chunks,
     export_response,
     field_label,
@@ -48,8 +47,6 @@ def partner_records(partners, user, *, private: bool) -> Iterator[dict]:
 
     Rows rather than model instances: at ten times district scale, building the instances and
     their prefetches made an export of 100,000 partners take minutes (docs/BENCHMARKS.md)."""
-    organisation_types = choice_labels(Partner, "organisation_type")
-    statuses = choice_labels(Partner, "status")
     phone_shown = _phones_shown(user)
     rows = partners.prefetch_related(None).values(*PARTNER_FIELDS)
     for chunk in chunks(rows.iterator(chunk_size=CHUNK_SIZE)):
@@ -62,9 +59,6 @@ def partner_records(partners, user, *, private: bool) -> Iterator[dict]:
         contacts = _primary_contacts(ids) if private else {}
         for row in chunk:
             pk = row["id"]
-            kind, status = row["organisation_type"], row["status"]
-            row["organisation_type"] = organisation_types.get(kind, kind)
-            row["status"] = statuses.get(status, status)
             row["steward"] = _steward(row)
             row["industries"] = industries.get(pk, [])
             row["segments"] = segments.get(pk, [])
@@ -121,8 +115,12 @@ PARTNER_COLUMNS = (
     Column(field_label(Partner, "uscc"), itemgetter("uscc"), 22),
     NAME,
     SHORT_NAME,
-    Column(field_label(Partner, "organisation_type"), itemgetter("organisation_type"), 16),
-    Column(field_label(Partner, "status"), itemgetter("status"), 8),
+    Column(
+        field_label(Partner, "organisation_type"),
+        choice_label(Partner, "organisation_type", key="organisation_type"),
+        16,
+    ),
+    Column(field_label(Partner, "status"), choice_label(Partner, "status", key="status"), 8),
     INDUSTRIES,
     SEGMENTS,
     TAGS,

@@ -66,19 +66,15 @@ def _ranked(queryset: QuerySet, tiers, limit: int, *fields: str) -> Group:
     tier is read only while fewer than ``limit + 1`` rows are found (one more than the page,
     to tell whether there are more); within a tier, the shortest names among its first
     ``TIER_CANDIDATES`` rows found."""
-    scoped = queryset.select_related(None).prefetch_related(None)
+    scoped = _scoped(queryset)
     rows = []
     for match, condition in tiers:
         candidates = scoped.filter(condition).order_by().values("pk")[:TIER_CANDIDATES]
-        rows += (
-            scoped.filter(pk__in=candidates)
-            .annotate(match=Value(match), name_length=Length("name"))
-            .order_by("name_length", "pk")
-            .values("pk", "name", "match", "name_length", *fields)[: limit + 1 - len(rows)]
-        )
+        found = _rows(scoped.filter(pk__in=candidates), Value(match), fields)
+        rows += found[: limit + 1 - len(rows)]
         if len(rows) > limit:
             break
-    return Group(hits=rows[:limit], more=len(rows) > limit)
+    return _group(rows, limit)
 
 
 def _ranked_at_once(queryset: QuerySet, tiers, limit: int, *fields: str) -> Group:
@@ -87,14 +83,26 @@ def _ranked_at_once(queryset: QuerySet, tiers, limit: int, *fields: str) -> Grou
     ``match`` of each row."""
     any_tier = reduce(or_, (condition for _match, condition in tiers))
     rank = Case(*(When(condition, then=Value(match)) for match, condition in tiers))
-    rows = list(
-        queryset.select_related(None)
-        .prefetch_related(None)
-        .filter(any_tier)
-        .annotate(match=rank, name_length=Length("name"))
-        .order_by("match", "name_length", "pk")
-        .values("pk", "name", "match", "name_length", *fields)[: limit + 1]
+    rows = _rows(_scoped(queryset).filter(any_tier), rank, fields, "match")
+    return _group(list(rows[: limit + 1]), limit)
+
+
+def _scoped(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(None).prefetch_related(None)
+
+
+def _rows(queryset: QuerySet, match, fields, *first_by: str) -> QuerySet:
+    """The rows of a group's hits with their ``match``, ordered by ``first_by`` (if any), then
+    the shorter name, then the id."""
+    return (
+        queryset.annotate(match=match, name_length=Length("name"))
+        .order_by(*first_by, "name_length", "pk")
+        .values("pk", "name", "match", "name_length", *fields)
     )
+
+
+def _group(rows: list, limit: int) -> Group:
+    """``limit`` rows and whether there were more (``rows`` holds one more when there are)."""
     return Group(hits=rows[:limit], more=len(rows) > limit)
 
 
