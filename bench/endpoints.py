@@ -59,5 +59,6 @@ def endpoints(manager: str = "bench-manager") -> list[Endpoint]:
             Endpoint(f"report: {key}", f"/api/v1/reports/{key}/", manager, target_ms=300)
             for key in REPORTS
         ),
+        Endpoint("API floor: unread count", "/api/v1/notifications/unread-count/", manager),
         Endpoint("baseline (1 SQL + orjson)", "/bench/baseline/partners/", manager),
     ]

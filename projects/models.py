@@ -194,6 +194,11 @@ class StageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["project", "changed_at", "pk"]
+        # A stay in a stage ends at the project's next move: the pipeline report looks it up
+        # for every move (docs/BENCHMARKS.md), an index-only probe with this index.
+        indexes = [
+            models.Index(fields=["project", "changed_at", "id"], name="stage_change_next_move")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(to_stage__in=Stage.values)
@@ -211,6 +216,37 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.from_stage or '—'} → {self.to_stage}"
+
+
+class StageStay(models.Model):
+    """A project's stay in a stage: a stage change with the time of the project's next move
+    (``left_at``, empty while the project is still in that stage). Read-only, from the
+    database view of migration 0006, where a window function finds every next move in one
+    pass over the stage changes (the pipeline report's stage times)."""
+
+    change = models.OneToOneField(
+        StageChange,
+        verbose_name=_("stage change"),
+        primary_key=True,
+        db_column="id",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.DO_NOTHING, related_name="+"
+    )
+    to_stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices)
+    changed_at = models.DateTimeField(_("entered at"))
+    left_at = models.DateTimeField(_("left at"), null=True)
+
+    class Meta:
+        managed = False
+        db_table = "projects_stage_stay"
+        verbose_name = _("stage stay")
+        verbose_name_plural = _("stage stays")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.to_stage}"
 
 
 class PipelineTarget(VersionedModel):

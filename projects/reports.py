@@ -26,6 +26,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -44,7 +45,7 @@ from chains.models import IndustryChain
 from chains.selectors import industry_ids_with_descendants
 from core.reports import Field, Figure, Period, QueryRows, Report, Table
 from core.sql import DurationInDays, PercentileCont
-from projects.models import Event, PipelineTarget, Project, Stage, StageChange
+from projects.models import Event, PipelineTarget, Project, Stage, StageChange, StageStay
 
 ZERO = Decimal("0.00")
 DAY = dt.timedelta(days=1)
@@ -319,36 +320,19 @@ def stage_stays(projects, period: Period, now: dt.datetime) -> QuerySet:
     A stay in a stage runs from the move into it to the project's next move (or, for the stay
     it is still in, to the end of the period or now, whichever is earlier). The stays counted
     are those that overlap the period: they began before it ended and had not ended before it
-    began. A project that came back to a stage adds its stays up. The end of each stay is a
-    correlated subquery on the next move.
+    began. A project that came back to a stage adds its stays up. Each stay's end is read
+    from ``StageStay``, a view that finds every next move in one pass.
     """
     start, end = period.start(), period.end()
     cap = min(end, now)
-    next_move = (
-        StageChange.objects.filter(project_id=OuterRef("project_id"))
-        .filter(
-            Q(changed_at__gt=OuterRef("changed_at"))
-            | Q(changed_at=OuterRef("changed_at"), pk__gt=OuterRef("pk"))
-        )
-        .order_by("changed_at", "pk")
-        .values("changed_at")[:1]
-    )
     left_at = Least(Coalesce(F("left_at"), Value(cap)), Value(cap), output_field=DateTimeField())
     spent = ExpressionWrapper(left_at - F("changed_at"), output_field=DurationField())
     return (
-        StageChange.objects.filter(
+        StageStay.objects.filter(
             project__in=projects, to_stage__in=TIMED_STAGES, changed_at__lt=cap
         )
-        .annotate(left_at=Subquery(next_move))
         .filter(Q(left_at=None) | Q(left_at__gte=start))
-        .values(
-            "project_id",
-            "to_stage",
-            "project__code",
-            "project__name",
-            "project__owner__full_name",
-            "project__owner__username",
-        )
+        .values("project_id", "to_stage")
         .annotate(days=DurationInDays(Sum(spent)))
         .order_by()
     )
@@ -384,17 +368,26 @@ def slowest_stays(stays: QuerySet) -> list[dict]:
     rank = Window(
         RowNumber(),
         partition_by=F("to_stage"),
-        order_by=[F("days").desc(), F("project__code").asc()],
+        order_by=[F("days").desc(), F("code").asc()],
     )
-    rows = stays.annotate(rank=rank).filter(rank__lte=SLOWEST)
+    # The project's code, name and owner as aggregates (one value per project), so that the
+    # rows stay grouped by project and stage alone: grouping by the names as well meant
+    # sorting 50,000 rows by four texts.
+    named = stays.annotate(
+        code=Min("project__code"),
+        name=Min("project__name"),
+        owner_full_name=Min("project__owner__full_name"),
+        owner_username=Min("project__owner__username"),
+    )
+    rows = named.annotate(rank=rank).filter(rank__lte=SLOWEST)
     order = {stage: position for position, stage in enumerate(TIMED_STAGES)}
     return [
         {
             **_stage_row(row["to_stage"]),
             "rank": row["rank"],
-            "code": row["project__code"],
-            "name": row["project__name"],
-            "owner": _owner_name(row["project__owner__full_name"], row["project__owner__username"]),
+            "code": row["code"],
+            "name": row["name"],
+            "owner": _owner_name(row["owner_full_name"], row["owner_username"]),
             "days": _days(row["days"]),
         }
         for row in sorted(rows, key=lambda row: (order[row["to_stage"]], row["rank"]))

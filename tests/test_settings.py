@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -49,3 +52,27 @@ def test_language_and_time_zone_defaults(settings):
     assert [code for code, _name in settings.LANGUAGES] == ["zh-hans", "en"]
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.USE_TZ is True
+
+
+def _connection_options(**env_overrides) -> str:
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; "
+        "django.setup(); from django.db import connection; "
+        "print(connection.settings_dict.get('OPTIONS', {}).get('options', ''))"
+    )
+    result = run("-c", code, **env_overrides)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """JIT compiling made the reports' first reading slower (docs/BENCHMARKS.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_jit_stays_on_when_asked():
+    assert "jit=off" in _connection_options()
+    assert "jit=off" not in _connection_options(DATABASE_JIT="1")
