@@ -16,6 +16,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from accounts.roles import Role
 from chains.models import Industry
+from chains.serializers import IndustryRefSerializer
 from core.api.rows import RowPlan
 from partners import selectors
 from partners.models import Partner
@@ -164,10 +165,10 @@ def projects_with_references(n: int) -> None:
 @pytest.mark.parametrize(
     ("url", "make", "queries"),
     [
-        # the count, the page, its industries and its tags
-        ("/api/v1/partners/", partners_with_references, 4),
-        # the count, the page and its industries
-        ("/api/v1/projects/", projects_with_references, 3),
+        # the count, and the page with its industries and tags as arrays (PostgreSQL)
+        ("/api/v1/partners/", partners_with_references, 2),
+        # the count, and the page with its industries
+        ("/api/v1/projects/", projects_with_references, 2),
     ],
 )
 def test_a_list_takes_the_same_queries_for_3_or_30_rows(api, url, make, queries):
@@ -183,6 +184,40 @@ def test_an_empty_page_needs_no_reference_queries(api):
     count_list_queries(api, "/api/v1/partners/")
     # the count: an empty page reads nothing more
     assert count_list_queries(api, "/api/v1/partners/") == 1
+
+
+class InvestorWithDate(drf.ModelSerializer):
+    class Meta:
+        model = Partner
+        fields = ("id", "name", "joined_on")
+
+
+class ProjectWithInvestors(drf.ModelSerializer):
+    industries = IndustryRefSerializer(many=True, read_only=True)
+    investors = InvestorWithDate(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ("id", "code", "industries", "investors")
+
+
+def test_a_reference_whose_values_json_would_change_is_read_by_a_query_of_its_own(staff_user):
+    """A date inside a many-to-many reference would come back from PostgreSQL's JSON as text
+    (and a decimal as a float): such a reference is read as rows, the others with the page."""
+    investor = PartnerFactory(name="甲投资有限公司", joined_on=dt.date(2024, 5, 6))
+    project = ProjectFactory()
+    project.investors.set([investor])
+    project.industries.set([IndustryFactory(name="航空航天")])
+    plan = RowPlan(ProjectWithInvestors)
+    queryset = project_list(staff_user).order_by("code")
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = plan.represent(list(plan.values(queryset)))
+
+    assert len(queries) == 2  # the page with its industries, then the investors
+    assert as_json(answer) == as_json(ProjectWithInvestors(queryset, many=True).data)
+    assert answer[0]["investors"][0]["joined_on"] == "2024-05-06"
+    assert answer[0]["industries"][0]["name"] == "航空航天"
 
 
 class WithMethod(drf.ModelSerializer):

@@ -4,9 +4,10 @@ At ten times district scale most of a list request's time was Python, not SQL: a
 instance per row and per prefetched relation, then DRF's per-instance, per-field attribute
 walk (``docs/BENCHMARKS.md``). For a list serializer that only shows model fields and nested
 references, ``RowPlan`` reads the same data as plain rows: one ``values()`` query for the page
-with its foreign-key references joined, one ``values()`` query per many-to-many reference on its
-through table, and each value formatted by the serializer's own field (so dates, times and
-decimals come out exactly as DRF writes them). The serializer stays the one definition of the
+with its foreign-key references joined and, on PostgreSQL, each many-to-many reference as an
+array of JSON objects in a column of the page (elsewhere, or when a value would not survive
+JSON, one ``values()`` query per reference on its through table), and each value formatted by
+the serializer's own field (so dates, times and decimals come out exactly as DRF writes them). The serializer stays the one definition of the
 answer and of the OpenAPI schema; ``tests/test_api_rows.py`` pins that both give equal answers.
 
 What a plan accepts, and refuses with ``ImproperlyConfigured`` when it is built: readable model
@@ -21,8 +22,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import connections, models
+from django.db.models import F, OuterRef
+from django.db.models.functions import JSONObject
 from rest_framework import serializers
 
 
@@ -45,6 +49,11 @@ class _Many:
     relation: models.ManyToManyField
     plan: "_Nested"
 
+    @property
+    def column(self) -> str:
+        """The page's column holding this reference when it is read inline."""
+        return f"_many_{self.name}"
+
     def rows_by_owner(self, owner_ids: list) -> dict:
         source_name = self.relation.m2m_field_name()
         prefix = self.relation.m2m_reverse_field_name() + "__"
@@ -54,6 +63,23 @@ class _Many:
         for row in rows:
             grouped[row[source_name]].append(self.plan.build(row, prefix))
         return grouped
+
+    def inline(self) -> ArraySubquery | None:
+        """The reference as a column of the page: each owner's related rows as an array of
+        JSON objects keyed by the plan's paths, in the prefetch's order (PostgreSQL). None
+        when a value would not come back from JSON as the serializer writes it (a date,
+        a time, a decimal)."""
+        if not self.plan.json_safe():
+            return None
+        prefix = self.relation.m2m_reverse_field_name() + "__"
+        links = self.relation.remote_field.through._default_manager.filter(
+            **{self.relation.m2m_field_name(): OuterRef("pk")}
+        ).order_by(*through_ordering(self.relation))
+        item = JSONObject(**{path: F(prefix + path) for path in self.plan.paths()})
+        return ArraySubquery(links.values(item=item))
+
+    def build_inline(self, items: list) -> list:
+        return [self.plan.build(item) for item in items]
 
 
 @dataclass
@@ -100,7 +126,26 @@ class _Nested:
             return None
         return {column.name: column.value(row, prefix) for column in self.columns}
 
+    def json_safe(self) -> bool:
+        """Whether every value reads back from JSON as it was (keys, texts, whole numbers,
+        yes/no), so that the serializer's fields write the same answer from it."""
+        for column in self.columns:
+            if isinstance(column, _Reference) and not column.plan.json_safe():
+                return False
+            if isinstance(column, _Column) and not (
+                column.field is None or isinstance(column.field, JSON_SAFE)
+            ):
+                return False
+        return True
 
+
+# Fields whose values read back from JSON unchanged (a choice field's key is text or a number).
+JSON_SAFE = (
+    serializers.CharField,
+    serializers.IntegerField,
+    serializers.BooleanField,
+    serializers.ChoiceField,
+)
 # Fields whose value is not a column of the row: other relations, plain serializers.
 UNREADABLE = (serializers.RelatedField, serializers.ManyRelatedField, serializers.Serializer)
 
@@ -193,20 +238,30 @@ class RowPlan:
         self.fields, self.many = _nested(serializer, None, many_ok=True)
 
     def values(self, queryset: models.QuerySet) -> models.QuerySet:
-        """``queryset`` (filtered, ordered, scoped) reading only what the answer shows."""
+        """``queryset`` (filtered, ordered, scoped) reading only what the answer shows; on
+        PostgreSQL its many-to-many references too, as columns of the page (each a query of
+        its own cost more in the ORM than the SQL)."""
         paths = dict.fromkeys([self.pk, *self.fields.paths()])
-        return queryset.prefetch_related(None).values(*paths)
+        inline = {}
+        if connections[queryset.db].vendor == "postgresql":
+            found = {many.column: many.inline() for many in self.many}
+            inline = {column: array for column, array in found.items() if array is not None}
+        return queryset.prefetch_related(None).values(*paths, **inline)
 
     def represent(self, rows: list[dict]) -> list[dict]:
         """The serializer's answer for ``rows`` of ``values(queryset)``: one query per
-        many-to-many reference."""
+        many-to-many reference not read with the page."""
         ids = [row[self.pk] for row in rows]
-        references = {many.name: many.rows_by_owner(ids) for many in self.many} if ids else {}
+        queried = [many for many in self.many if not rows or many.column not in rows[0]]
+        references = {many.name: many.rows_by_owner(ids) for many in queried} if ids else {}
+        inlined = [many for many in self.many if many not in queried]
         answer = []
         for row in rows:
             represented = self.fields.build(row)
             for name, grouped in references.items():
                 represented[name] = grouped.get(row[self.pk], [])
+            for many in inlined:
+                represented[many.name] = many.build_inline(row[many.column])
             answer.append(represented)
         return answer
 
