@@ -7,8 +7,9 @@ references, ``RowPlan`` reads the same data as plain rows: one ``values()`` quer
 with its foreign-key references joined and, on PostgreSQL, each many-to-many reference as an
 array of JSON objects in a column of the page (elsewhere, or when a value would not survive
 JSON, one ``values()`` query per reference on its through table), and each value formatted by
-the serializer's own field (so dates, times and decimals come out exactly as DRF writes them). The serializer stays the one definition of the
-answer and of the OpenAPI schema; ``tests/test_api_rows.py`` pins that both give equal answers.
+the serializer's own field (so dates, times and decimals come out exactly as DRF writes
+them). The serializer stays the one definition of the answer and of the OpenAPI schema;
+``tests/test_api_rows.py`` pins that both give equal answers.
 
 What a plan accepts, and refuses with ``ImproperlyConfigured`` when it is built: readable model
 fields and primary-key references; nested ``ModelSerializer``s of a foreign key (a ``null`` one
@@ -236,17 +237,18 @@ class RowPlan:
         serializer = serializer_class()
         self.pk = serializer.Meta.model._meta.pk.name
         self.fields, self.many = _nested(serializer, None, many_ok=True)
+        self.paths = list(dict.fromkeys([self.pk, *self.fields.paths()]))
+        # Built once: a query resolves a copy of each expression, never the expression itself.
+        found = {many.column: many.inline() for many in self.many}
+        self.inline = {column: array for column, array in found.items() if array is not None}
 
     def values(self, queryset: models.QuerySet) -> models.QuerySet:
         """``queryset`` (filtered, ordered, scoped) reading only what the answer shows; on
         PostgreSQL its many-to-many references too, as columns of the page (each a query of
         its own cost more in the ORM than the SQL)."""
-        paths = dict.fromkeys([self.pk, *self.fields.paths()])
-        inline = {}
-        if connections[queryset.db].vendor == "postgresql":
-            found = {many.column: many.inline() for many in self.many}
-            inline = {column: array for column, array in found.items() if array is not None}
-        return queryset.prefetch_related(None).values(*paths, **inline)
+        postgresql = connections[queryset.db].vendor == "postgresql"
+        inline = self.inline if postgresql else {}
+        return queryset.prefetch_related(None).values(*self.paths, **inline)
 
     def represent(self, rows: list[dict]) -> list[dict]:
         """The serializer's answer for ``rows`` of ``values(queryset)``: one query per
