@@ -12,6 +12,10 @@ from partners.models import Carrier, Partner
 
 REPORTS = ("overview", "pipeline", "coverage", "requests", "doubling", "chain-map", "roster")
 LIST = "/api/v1/partners/?page_size=50"
+# The framework's floor: an authenticated API request through every middleware that reads one
+# count (the unread notifications), beside the list and the baseline.
+FLOOR = "API floor: unread count"
+BASELINE = "baseline (1 SQL + orjson)"
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,6 @@ def endpoints(manager: str = "bench-manager") -> list[Endpoint]:
             Endpoint(f"report: {key}", f"/api/v1/reports/{key}/", manager, target_ms=300)
             for key in REPORTS
         ),
-        Endpoint("API floor: unread count", "/api/v1/notifications/unread-count/", manager),
-        Endpoint("baseline (1 SQL + orjson)", "/bench/baseline/partners/", manager),
+        Endpoint(FLOOR, "/api/v1/notifications/unread-count/", manager),
+        Endpoint(BASELINE, "/bench/baseline/partners/", manager),
     ]
