@@ -184,18 +184,33 @@ def test_the_workbook_has_the_same_numbers(api, world):
     assert first["on_track"] == "是"
 
 
+def _shown(params):
+    """The report as its page shows it: the figures, then the table's first rows."""
+    report = doubling_progress(None, params)
+    return report, report.tables[0].rows.head(500)
+
+
 def test_a_fixed_number_of_queries(world):
+    """The figures in one query, the rows shown in one more, however many enterprises."""
     params = {"period": Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))}
     with CaptureQueriesContext(connection) as small:
-        doubling_progress(None, params)
+        _shown(params)
     for n in range(10):
         partner = PartnerFactory(in_doubling_catalogue=True)
         figures(partner, 2022, 100 + n, 10, 5, 10)
         figures(partner, 2024, 300, 10, 5, 10)
     with CaptureQueriesContext(connection) as large:
-        report = doubling_progress(None, params)
-    assert report.figures[0].value == 15
+        report, rows = _shown(params)
+    assert report.figures[0].value == len(rows) == 15
+    assert sum(row["on_track"] is True for row in rows) == 11 == report.figures[2].value
     assert len(small) == len(large) == 2
+
+
+def test_the_table_is_read_as_far_as_shown(api, world, settings):
+    settings.REPORT_ROWS_SHOWN = 2
+    table = api.get(URL, {"year": 2024}).json()["tables"]["enterprises"]
+    assert [row["partner"][0] for row in table["rows"]] == ["A", "B"]
+    assert table["row_count"] == 5
 
 
 def test_who_may_read_it(client, world):
