@@ -222,7 +222,8 @@ class StageStay(models.Model):
     """A project's stay in a stage: a stage change with the time of the project's next move
     (``left_at``, empty while the project is still in that stage). Read-only, from the
     database view of migration 0006, where a window function finds every next move in one
-    pass over the stage changes (the pipeline report's stage times)."""
+    pass over the stage changes (the pipeline report's stage times). A migration that alters
+    the columns the view reads drops the view first and creates it again after."""
 
     change = models.OneToOneField(
         StageChange,
