@@ -278,9 +278,9 @@ def report(measures: list[Measure], runs: int, seconds: int) -> str:
         f"Each figure: the median of {runs} runs of {seconds} s after one warm-up request "
         f"(spread in brackets).\n\n{head}\n{body}\n\n"
         f"Partner list throughput ÷ baseline throughput: **{ratio(measures):.2f}** "
-        "(target ≥ 0.5). The same for the API's floor, an authenticated request that reads "
-        f"one count (`{FLOOR}`): {ratio(measures, FLOOR):.2f}, the most any API endpoint "
-        "could reach through this framework's request path.\n"
+        "(target ≥ 0.5). The same for the API's floor, a token-authenticated request that "
+        f"reads one count and checks no role (`{FLOOR}`): {ratio(measures, FLOOR):.2f}, more "
+        "than an endpoint that also checks the reader's role can reach.\n"
     )
 
 

@@ -7,4 +7,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Major projects")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate, pre_migrate
+
         from projects import importers, permissions  # noqa: F401 - registers rules and importers
+        from projects.database_views import create_views, drop_views
+
+        pre_migrate.connect(drop_views, sender=self, dispatch_uid="projects_drop_views")
+        post_migrate.connect(create_views, sender=self, dispatch_uid="projects_create_views")

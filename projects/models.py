@@ -194,8 +194,8 @@ class StageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["project", "changed_at", "pk"]
-        # A stay in a stage ends at the project's next move: the pipeline report looks it up
-        # for every move (docs/BENCHMARKS.md), an index-only probe with this index.
+        # A stay in a stage ends at the project's next move: the StageStay view's window reads
+        # each project's moves in this order (docs/BENCHMARKS.md).
         indexes = [
             models.Index(fields=["project", "changed_at", "id"], name="stage_change_next_move")
         ]
@@ -221,9 +221,9 @@ class StageChange(models.Model):
 class StageStay(models.Model):
     """A project's stay in a stage: a stage change with the time of the project's next move
     (``left_at``, empty while the project is still in that stage). Read-only, from the
-    database view of migration 0006, where a window function finds every next move in one
-    pass over the stage changes (the pipeline report's stage times). A migration that alters
-    the columns the view reads drops the view first and creates it again after."""
+    database view (``projects.database_views``, recreated after every ``migrate``), where a
+    window function finds every next move in one pass over the stage changes (the pipeline
+    report's stage times). Not there while migrations run: a data migration cannot read it."""
 
     change = models.OneToOneField(
         StageChange,

@@ -21,6 +21,7 @@ from core.api.rows import RowPlan
 from partners import selectors
 from partners.models import Partner
 from partners.serializers import (
+    CarrierRefSerializer,
     NestedContactSerializer,
     PartnerDirectorySerializer,
     PartnerListSerializer,
@@ -218,6 +219,74 @@ def test_a_reference_whose_values_json_would_change_is_read_by_a_query_of_its_ow
     assert as_json(answer) == as_json(ProjectWithInvestors(queryset, many=True).data)
     assert answer[0]["investors"][0]["joined_on"] == "2024-05-06"
     assert answer[0]["industries"][0]["name"] == "航空航天"
+
+
+class InvestorInline(drf.ModelSerializer):
+    carrier = CarrierRefSerializer(read_only=True)
+
+    class Meta:
+        model = Partner
+        fields = ("id", "name", "in_doubling_catalogue", "carrier")
+
+
+class InvestorTimeAsText(drf.ModelSerializer):
+    contacted = drf.CharField(source="last_contacted_at", read_only=True)
+
+    class Meta:
+        model = Partner
+        fields = ("id", "contacted")
+
+
+class ProjectWithInlineInvestors(drf.ModelSerializer):
+    investors = InvestorInline(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ("id", "code", "investors")
+
+
+class ProjectWithTimeAsText(drf.ModelSerializer):
+    investors = InvestorTimeAsText(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ("id", "code", "investors")
+
+
+def test_yes_no_values_and_empty_references_come_back_from_json_as_they_were(staff_user):
+    project = ProjectFactory()
+    project.investors.set(
+        [
+            PartnerFactory(name="甲投资", in_doubling_catalogue=True, carrier=CarrierFactory()),
+            PartnerFactory(name="乙投资", in_doubling_catalogue=False, carrier=None),
+        ]
+    )
+    plan = RowPlan(ProjectWithInlineInvestors)
+    queryset = project_list(staff_user).order_by("code")
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = plan.represent(list(plan.values(queryset)))
+
+    assert len(queries) == 1  # the investors with the page
+    assert as_json(answer) == as_json(ProjectWithInlineInvestors(queryset, many=True).data)
+    investors = {item["name"]: item for item in answer[0]["investors"]}
+    assert investors["甲投资"]["in_doubling_catalogue"] is True
+    assert investors["乙投资"]["in_doubling_catalogue"] is False
+    assert investors["乙投资"]["carrier"] is None
+
+
+def test_a_text_field_reading_a_time_column_is_not_read_through_json(staff_user):
+    """JSON would give PostgreSQL's text of the time (with a ``T``), not the one Python writes."""
+    project = ProjectFactory()
+    contacted = dt.datetime(2024, 5, 6, 8, 30, tzinfo=dt.UTC)
+    project.investors.set([PartnerFactory(last_contacted_at=contacted)])
+    plan = RowPlan(ProjectWithTimeAsText)
+    queryset = project_list(staff_user).order_by("code")
+
+    assert plan.inline == {}
+    answer = plan.represent(list(plan.values(queryset)))
+    assert as_json(answer) == as_json(ProjectWithTimeAsText(queryset, many=True).data)
+    assert answer[0]["investors"][0]["contacted"] == "2024-05-06 08:30:00+00:00"
 
 
 class WithMethod(drf.ModelSerializer):

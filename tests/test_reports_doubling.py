@@ -220,3 +220,18 @@ def test_who_may_read_it(client, world):
     client.force_login(UserFactory(roles=[Role.CHAIN_LEADER], partner=leader))
     assert client.get(URL).status_code == 403
     assert client.get(f"{URL}export/").status_code == 403
+
+
+def test_on_track_agrees_with_the_ratios_shown(api, world):
+    """The rule is decided in the database; the ratios a reader sees must tell the same."""
+    rows = api.get(URL, {"year": 2024}).json()["tables"]["enterprises"]["rows"]
+    judged = [row for row in rows if row["on_track"] is not None]
+    assert len(judged) == 2
+    for row in judged:
+        assert row["on_track"] == (row["revenue_ratio"] >= row["expected_ratio"])
+        on_track = [
+            row[f"{key}_ratio"] >= row["expected_ratio"]
+            for key in ("revenue", "tax", "rd_spending", "employees")
+            if row[f"{key}_ratio"] is not None
+        ]
+        assert row["indicators_on_track"] == sum(on_track)

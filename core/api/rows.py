@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections, models
 from django.db.models import F, OuterRef
 from django.db.models.functions import JSONObject
@@ -36,6 +36,7 @@ class _Column:
     name: str
     path: str
     field: serializers.Field | None  # None: the value as read (a primary key)
+    json_safe: bool = True  # reads back from JSON as it was (see ``_reads_back_from_json``)
 
     def value(self, row: dict, prefix: str):
         raw = row[prefix + self.path]
@@ -133,20 +134,47 @@ class _Nested:
         for column in self.columns:
             if isinstance(column, _Reference) and not column.plan.json_safe():
                 return False
-            if isinstance(column, _Column) and not (
-                column.field is None or isinstance(column.field, JSON_SAFE)
-            ):
+            if isinstance(column, _Column) and not column.json_safe:
                 return False
         return True
 
 
-# Fields whose values read back from JSON unchanged (a choice field's key is text or a number).
+# Serializer fields, and the model columns they read, whose values come back from JSON as they
+# were: texts, whole numbers, yes/no (a choice's key is one of those). Both are asked, since a
+# CharField may read a date column.
 JSON_SAFE = (
     serializers.CharField,
     serializers.IntegerField,
     serializers.BooleanField,
     serializers.ChoiceField,
 )
+JSON_SAFE_COLUMNS = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "BigIntegerField",
+    "IntegerField",
+    "SmallIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "BooleanField",
+    "CharField",
+    "TextField",
+    "SlugField",
+    "EmailField",
+    "URLField",
+}
+
+
+def _reads_back_from_json(model, field: serializers.Field) -> bool:
+    try:
+        column = model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return False
+    return isinstance(field, JSON_SAFE) and column.get_internal_type() in JSON_SAFE_COLUMNS
+
+
 # Fields whose value is not a column of the row: other relations, plain serializers.
 UNREADABLE = (serializers.RelatedField, serializers.ManyRelatedField, serializers.Serializer)
 
@@ -191,7 +219,8 @@ def _nested(serializer: serializers.ModelSerializer, key: str | None, *, many_ok
         elif isinstance(child, UNREADABLE):
             raise _refuse(serializer, name, type(child).__name__)
         else:
-            nested.columns.append(_Column(name, child.source, child))
+            safe = _reads_back_from_json(model, child)
+            nested.columns.append(_Column(name, child.source, child, safe))
     return nested, many
 
 

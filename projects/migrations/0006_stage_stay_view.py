@@ -3,13 +3,9 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# Each stage change with the project's next move (standard SQL: PostgreSQL and SQLite alike).
-STAGE_STAY_VIEW = """
-CREATE VIEW projects_stage_stay AS
-SELECT id, project_id, to_stage, changed_at,
-       LEAD(changed_at) OVER (PARTITION BY project_id ORDER BY changed_at, id) AS left_at
-FROM projects_stagechange
-"""
+# The view itself is created after every migrate and dropped before it
+# (projects/database_views.py), so that later migrations may change the stage changes' table
+# on SQLite too; this migration records the model only.
 
 
 class Migration(migrations.Migration):
@@ -18,7 +14,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(STAGE_STAY_VIEW, "DROP VIEW projects_stage_stay"),
         migrations.CreateModel(
             name="StageStay",
             fields=[
@@ -48,6 +43,15 @@ class Migration(migrations.Migration):
                         ],
                         max_length=24,
                         verbose_name="stage",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="project",
                     ),
                 ),
                 ("changed_at", models.DateTimeField(verbose_name="entered at")),
