@@ -59,6 +59,10 @@ def endpoints(manager: str = "bench-manager") -> list[Endpoint]:
         ),
         Endpoint("staff home page", "/", steward.username, session=True, target_ms=100),
         Endpoint("search", "/api/v1/search/?q=keji", manager, target_ms=50),
+        # The engagement lists in their default order, over every row (no target in the issue).
+        Endpoint("interaction list", "/api/v1/interactions/?page_size=50", manager),
+        Endpoint("follow-up list", "/api/v1/follow-ups/?page_size=50", manager),
+        Endpoint("request list", "/api/v1/requests/?page_size=50", manager),
         *(
             Endpoint(f"report: {key}", f"/api/v1/reports/{key}/", manager, target_ms=300)
             for key in REPORTS

@@ -199,13 +199,18 @@ def _interactions_by_month(params: dict) -> list[dict]:
     rows = (
         Interaction.objects.filter(occurred_at__gte=period.start(), occurred_at__lt=period.end())
         .filter(condition)
-        .values("recorded_by__full_name", "recorded_by__username", month=month)
-        .annotate(interactions=Count("pk"))
-        .order_by("recorded_by__username", "month")
+        .values("recorded_by", month=month)
+        .annotate(
+            interactions=Count("*"),
+            # Names as aggregates, one per group: grouping by them sorted 450,000 rows by text.
+            full_name=Min("recorded_by__full_name"),
+            username=Min("recorded_by__username"),
+        )
+        .order_by("username", "month")
     )
     return [
         {
-            "steward": row["recorded_by__full_name"] or row["recorded_by__username"],
+            "steward": row["full_name"] or row["username"],
             "month": row["month"].strftime("%Y-%m"),
             "interactions": row["interactions"],
         }
