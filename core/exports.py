@@ -86,12 +86,13 @@ def names(related) -> list[str]:
     return [str(item) for item in related.all()]
 
 
-def choice_label(model: type[Model], field: str, *, key: str | None = None) -> Callable:
+def choice_label(model: type[Model], field: str, *, rows: bool = False) -> Callable:
     """A column's ``value`` for a choice field: the label of a record's value (read from the
-    record's attribute, or from ``record[key]`` for plain rows) in the current language. The
-    labels are worked out once per language, not once per cell as ``get_FOO_display`` does."""
+    record's attribute, or from ``record[field]`` for plain ``rows``) in the current language.
+    The labels are worked out once per language, not once per cell as ``get_FOO_display``
+    does."""
     model_field = model._meta.get_field(field)
-    read = itemgetter(key) if key else attrgetter(model_field.attname)
+    read = itemgetter(field) if rows else attrgetter(model_field.attname)
     by_language: dict[str, dict] = {}
 
     def value(record) -> str:

@@ -117,10 +117,10 @@ PARTNER_COLUMNS = (
     SHORT_NAME,
     Column(
         field_label(Partner, "organisation_type"),
-        choice_label(Partner, "organisation_type", key="organisation_type"),
+        choice_label(Partner, "organisation_type", rows=True),
         16,
     ),
-    Column(field_label(Partner, "status"), choice_label(Partner, "status", key="status"), 8),
+    Column(field_label(Partner, "status"), choice_label(Partner, "status", rows=True), 8),
     INDUSTRIES,
     SEGMENTS,
     TAGS,

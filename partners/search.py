@@ -97,7 +97,7 @@ def _rows(queryset: QuerySet, match, fields, *first_by: str) -> QuerySet:
     return (
         queryset.annotate(match=match, name_length=Length("name"))
         .order_by(*first_by, "name_length", "pk")
-        .values("pk", "name", "match", "name_length", *fields)
+        .values("pk", "name", "match", *fields)
     )
 
 

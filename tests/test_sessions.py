@@ -5,7 +5,9 @@ import datetime as dt
 import time
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -14,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.services import api_token_create
-from core.web.sessions import REFRESHED_AT, stamp_session
+from core.web.sessions import REFRESHED_AT, SessionRefreshMiddleware, stamp_session
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,13 +95,39 @@ def test_a_page_after_the_minute_pushes_the_expiry_forward(client, staff_user):
 
 
 def test_a_session_idle_for_longer_than_its_age_is_signed_out(client, staff_user):
-    client.force_login(staff_user)
-    refreshed_long_ago(client, settings.SESSION_COOKIE_AGE + 1)  # its expiry went by
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(staff_user)
+        clock.shift(dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 1))
 
-    response = client.get("/")
+        response = client.get("/")
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_person_at_work_stays_signed_in_past_the_timeout(client, staff_user):
+    """A page every 20 minutes for an hour: each refresh moves the 30-minute expiry on."""
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(staff_user)
+        for _page in range(3):
+            clock.shift(dt.timedelta(minutes=20))
+            assert client.get("/").status_code == 200
+
+
+def test_a_session_saved_for_another_reason_is_stamped_with_that_save(staff_user):
+    """Its save pushed the expiry forward already: the next page within the minute need not
+    write it again."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(staff_user.pk)
+    session[REFRESHED_AT] = int(time.time()) - 10  # refreshed 10 seconds ago: not due
+    session.save()
+    session["something"] = "changed by the page"
+    request = RequestFactory().get("/")
+    request.session = session
+
+    SessionRefreshMiddleware(lambda request: None)(request)
+
+    assert session[REFRESHED_AT] >= int(time.time()) - 1
 
 
 def test_a_signed_out_persons_next_page_creates_no_session(client, staff_user):

@@ -56,14 +56,18 @@ class _Many:
         """The page's column holding this reference when it is read inline."""
         return f"_many_{self.name}"
 
+    @property
+    def prefix(self) -> str:
+        """The through table's path to the referenced record."""
+        return self.relation.m2m_reverse_field_name() + "__"
+
     def rows_by_owner(self, owner_ids: list) -> dict:
         source_name = self.relation.m2m_field_name()
-        prefix = self.relation.m2m_reverse_field_name() + "__"
-        paths = [prefix + path for path in self.plan.paths()]
+        paths = [self.prefix + path for path in self.plan.paths()]
         rows = through_rows(self.relation, owner_ids).values(source_name, *paths)
         grouped = defaultdict(list)
         for row in rows:
-            grouped[row[source_name]].append(self.plan.build(row, prefix))
+            grouped[row[source_name]].append(self.plan.build(row, self.prefix))
         return grouped
 
     def inline(self) -> ArraySubquery | None:
@@ -73,11 +77,8 @@ class _Many:
         a time, a decimal)."""
         if not self.plan.json_safe():
             return None
-        prefix = self.relation.m2m_reverse_field_name() + "__"
-        links = self.relation.remote_field.through._default_manager.filter(
-            **{self.relation.m2m_field_name(): OuterRef("pk")}
-        ).order_by(*through_ordering(self.relation))
-        item = JSONObject(**{path: F(prefix + path) for path in self.plan.paths()})
+        links = _links(self.relation, "", OuterRef("pk"))
+        item = JSONObject(**{path: F(self.prefix + path) for path in self.plan.paths()})
         return ArraySubquery(links.values(item=item))
 
     def build_inline(self, items: list) -> list:
@@ -241,9 +242,15 @@ def _many(serializer, name: str, child: serializers.ListSerializer) -> _Many:
 def through_rows(relation: models.ManyToManyField, owner_ids: list) -> models.QuerySet:
     """The rows of a many-to-many relation's through table for ``owner_ids``, in the order a
     prefetch lists each owner's related records."""
-    links = relation.remote_field.through._default_manager
-    owners = {f"{relation.m2m_field_name()}__in": owner_ids}
-    return links.filter(**owners).order_by(*through_ordering(relation))
+    return _links(relation, "__in", owner_ids)
+
+
+def _links(relation: models.ManyToManyField, lookup: str, owners) -> models.QuerySet:
+    """The through table's rows whose owner matches ``lookup`` (``"__in"`` a list, ``""`` one
+    owner or an outer reference), in the related model's order."""
+    manager = relation.remote_field.through._default_manager
+    selected = manager.filter(**{f"{relation.m2m_field_name()}{lookup}": owners})
+    return selected.order_by(*through_ordering(relation))
 
 
 def through_ordering(relation: models.ManyToManyField) -> tuple[str, ...]:
@@ -283,9 +290,9 @@ class RowPlan:
         """The serializer's answer for ``rows`` of ``values(queryset)``: one query per
         many-to-many reference not read with the page."""
         ids = [row[self.pk] for row in rows]
-        queried = [many for many in self.many if not rows or many.column not in rows[0]]
+        inlined = [many for many in self.many if rows and many.column in rows[0]]
+        queried = [many for many in self.many if many not in inlined]
         references = {many.name: many.rows_by_owner(ids) for many in queried} if ids else {}
-        inlined = [many for many in self.many if many not in queried]
         answer = []
         for row in rows:
             represented = self.fields.build(row)

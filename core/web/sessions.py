@@ -34,9 +34,13 @@ class SessionRefreshMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        # An API request signed with a token has no session key: none is created for it.
+        # Only a signed-in person's session (the key check first: it is free for a request
+        # without a session cookie, such as an API client's).
         if session is not None and session.session_key and SESSION_KEY in session:
             now = int(time.time())
-            if now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
+            due = now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS
+            # A session saved for another reason is refreshed by that save: stamped with it,
+            # the next page need not write it again.
+            if due or session.modified:
                 session[REFRESHED_AT] = now
         return response

@@ -210,7 +210,7 @@ def _interactions_by_month(params: dict) -> list[dict]:
     )
     return [
         {
-            "steward": row["full_name"] or row["username"],
+            "steward": User.display_name(row["full_name"], row["username"]),
             "month": row["month"].strftime("%Y-%m"),
             "interactions": row["interactions"],
         }

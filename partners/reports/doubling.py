@@ -202,18 +202,16 @@ def _row(values: dict) -> dict:
     base_year, latest_year = values["base_year"], values["latest_year"]
     row = {"partner": values["name"], "base_year": base_year, "latest_year": latest_year}
     row["expected_ratio"] = None
-    judged = {}
     if latest_year is not None:
-        years = latest_year - base_year
-        row["expected_ratio"] = float(expected_ratio(years))
+        row["expected_ratio"] = float(expected_ratio(latest_year - base_year))
     for key in _keys():
         base, latest = values[f"base_{key}"], values[f"latest_{key}"]
         row[f"base_{key}"] = _figure(key, base)
         row[f"latest_{key}"] = _figure(key, latest)
         row[f"{key}_ratio"] = ratio(latest, base)
-        if latest_year is not None:
-            judged[key] = values[f"{key}_on_track"]
-    known = [flag for flag in judged.values() if flag is not None]
+    # NULL where nothing is judged (see _on_track), so no latest year needs no test here.
+    known = [values[f"{key}_on_track"] for key in _keys()]
+    known = [flag for flag in known if flag is not None]
     row["indicators_on_track"] = sum(known) if known else None
-    row["on_track"] = judged.get("revenue")
+    row["on_track"] = values["revenue_on_track"]
     return row

@@ -185,13 +185,23 @@ def _overdue_rows(partners) -> QueryRows:
     )
 
     def row(values) -> dict:
-        partner, category, description, department, *owner, status, received_on, deadline = values
+        (
+            partner,
+            category,
+            description,
+            department,
+            owner_full_name,
+            owner_username,
+            status,
+            received_on,
+            deadline,
+        ) = values
         return {
             "partner": partner,
             "category": str(RequestCategory(category).label),
             "description": description,
             "owner_department": department,
-            "owner": User.display_name(*owner) if owner[1] else "",
+            "owner": User.display_name(owner_full_name, owner_username) or "",
             "status": str(RequestStatus(status).label),
             "received_on": received_on,
             "deadline": deadline,
