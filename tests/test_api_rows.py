@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework import serializers as drf
@@ -17,7 +18,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from accounts.roles import Role
 from chains.models import Industry
 from chains.serializers import IndustryRefSerializer
-from core.api.rows import RowPlan
+from core.api.rows import JSONBuild, RowPlan
 from partners import selectors
 from partners.models import Partner
 from partners.serializers import (
@@ -187,15 +188,15 @@ def test_an_empty_page_needs_no_reference_queries(api):
     assert count_list_queries(api, "/api/v1/partners/") == 1
 
 
-class InvestorWithDate(drf.ModelSerializer):
+class InvestorWithCapital(drf.ModelSerializer):
     class Meta:
         model = Partner
-        fields = ("id", "name", "joined_on")
+        fields = ("id", "name", "registered_capital")
 
 
 class ProjectWithInvestors(drf.ModelSerializer):
     industries = IndustryRefSerializer(many=True, read_only=True)
-    investors = InvestorWithDate(many=True, read_only=True)
+    investors = InvestorWithCapital(many=True, read_only=True)
 
     class Meta:
         model = Project
@@ -203,9 +204,9 @@ class ProjectWithInvestors(drf.ModelSerializer):
 
 
 def test_a_reference_whose_values_json_would_change_is_read_by_a_query_of_its_own(staff_user):
-    """A date inside a many-to-many reference would come back from PostgreSQL's JSON as text
-    (and a decimal as a float): such a reference is read as rows, the others with the page."""
-    investor = PartnerFactory(name="甲投资有限公司", joined_on=dt.date(2024, 5, 6))
+    """A decimal inside a many-to-many reference would come back from PostgreSQL's JSON as a
+    number (DRF writes a string): such a reference is read as rows, the others with the page."""
+    investor = PartnerFactory(name="甲投资有限公司", registered_capital=Decimal("1200.50"))
     project = ProjectFactory()
     project.investors.set([investor])
     project.industries.set([IndustryFactory(name="航空航天")])
@@ -217,8 +218,38 @@ def test_a_reference_whose_values_json_would_change_is_read_by_a_query_of_its_ow
 
     assert len(queries) == 2  # the page with its industries, then the investors
     assert as_json(answer) == as_json(ProjectWithInvestors(queryset, many=True).data)
-    assert answer[0]["investors"][0]["joined_on"] == "2024-05-06"
+    assert answer[0]["investors"][0]["registered_capital"] == "1200.50"
     assert answer[0]["industries"][0]["name"] == "航空航天"
+
+
+class InvestorWithDate(drf.ModelSerializer):
+    class Meta:
+        model = Partner
+        fields = ("id", "name", "joined_on")
+
+
+class ProjectWithDatedInvestors(drf.ModelSerializer):
+    investors = InvestorWithDate(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ("id", "planned_investment", "investors")
+
+
+def test_dates_in_a_reference_come_back_from_json_as_drf_writes_them(staff_user):
+    """The project's decimal keeps the page on rows; its investors' dates, written by
+    PostgreSQL in ISO 8601, are read with the page."""
+    project = ProjectFactory(planned_investment=Decimal("3.25"))
+    project.investors.set([PartnerFactory(joined_on=dt.date(2024, 5, 6))])
+    plan = RowPlan(ProjectWithDatedInvestors)
+    queryset = project_list(staff_user).order_by("code")
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = plan.represent(list(plan.values(queryset)))
+
+    assert (plan.row_json, len(queries)) == (None, 1)
+    assert as_json(answer) == as_json(ProjectWithDatedInvestors(queryset, many=True).data)
+    assert answer[0]["investors"][0]["joined_on"] == "2024-05-06"
 
 
 class InvestorInline(drf.ModelSerializer):
@@ -287,6 +318,52 @@ def test_a_text_field_reading_a_time_column_is_not_read_through_json(staff_user)
     answer = plan.represent(list(plan.values(queryset)))
     assert as_json(answer) == as_json(ProjectWithTimeAsText(queryset, many=True).data)
     assert answer[0]["investors"][0]["contacted"] == "2024-05-06 08:30:00+00:00"
+
+
+def test_a_page_of_json_safe_values_is_written_whole_in_the_serializers_order(api, varied_partners):
+    """Texts, numbers, yes/no, choices and dates: PostgreSQL writes each row's answer, keys in
+    the serializer's order (a client reading the JSON sees the fields as documented)."""
+    assert RowPlan(PartnerListSerializer).row_json is not None
+    assert RowPlan(ProjectListSerializer).row_json is None  # a time and a decimal
+    instances = selectors.partner_list(None).order_by("name", "pk")
+    expected = as_json(PartnerListSerializer(instances, many=True).data)
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = results(api, "/api/v1/partners/")
+
+    assert answer == expected
+    assert [list(row) for row in answer] == [list(row) for row in expected]
+    full = next(row for row in answer if row["name"] == "甲科技有限公司")
+    assert list(full["carrier"]) == ["id", "name", "kind"]
+    assert list(full["steward"]) == ["id", "username", "full_name"]
+    assert list(full["industries"][0]) == ["id", "name", "kind"]
+    pages = [q["sql"] for q in queries.captured_queries if "JSON_BUILD_OBJECT" in q["sql"]]
+    assert len(pages) == 1
+
+
+class VersionAsText(drf.ModelSerializer):
+    version = drf.CharField(read_only=True)
+
+    class Meta:
+        model = Partner
+        fields = ("id", "name", "version")
+
+
+def test_a_text_field_over_a_number_is_written_by_the_field(staff_user):
+    """JSON would keep the number; DRF's CharField writes text."""
+    PartnerFactory(name="甲科技有限公司")
+    plan = RowPlan(VersionAsText)
+    queryset = selectors.partner_list(staff_user)
+
+    answer = plan.represent(list(plan.values(queryset)))
+
+    assert plan.row_json is None
+    assert answer == [{"id": answer[0]["id"], "name": "甲科技有限公司", "version": "1"}]
+
+
+def test_json_keys_are_identifiers_written_into_the_sql():
+    with pytest.raises(ValueError, match="identifiers"):
+        JSONBuild(**{"name'); DROP TABLE x; --": F("name")})
 
 
 class WithMethod(drf.ModelSerializer):

@@ -3,13 +3,19 @@
 At ten times district scale most of a list request's time was Python, not SQL: a model
 instance per row and per prefetched relation, then DRF's per-instance, per-field attribute
 walk (``docs/BENCHMARKS.md``). For a list serializer that only shows model fields and nested
-references, ``RowPlan`` reads the same data as plain rows: one ``values()`` query for the page
-with its foreign-key references joined and, on PostgreSQL, each many-to-many reference as an
-array of JSON objects in a column of the page (elsewhere, or when a value would not survive
-JSON, one ``values()`` query per reference on its through table), and each value formatted by
-the serializer's own field (so dates, times and decimals come out exactly as DRF writes
-them). The serializer stays the one definition of the answer and of the OpenAPI schema;
-``tests/test_api_rows.py`` pins that both give equal answers.
+references, ``RowPlan`` reads the same data without instances, in one of three ways:
+
+- on PostgreSQL, when its JSON of every value is what the serializer's field writes (texts,
+  whole numbers, yes/no, choices, ISO dates: ``_json_safe``), each row's answer whole, written
+  by the database as JSON text in the serializer's order of keys and read back by orjson;
+- on PostgreSQL otherwise (a time, a decimal), one ``values()`` query for the page with its
+  foreign-key references joined and each JSON-safe many-to-many reference as an array of JSON
+  objects in a column of the page, each value then formatted by the serializer's own field;
+- elsewhere (SQLite), as the second, with one ``values()`` query per many-to-many reference on
+  its through table.
+
+The serializer stays the one definition of the answer and of the OpenAPI schema;
+``tests/test_api_rows.py`` pins that every way gives its answer.
 
 What a plan accepts, and refuses with ``ImproperlyConfigured`` when it is built: readable model
 fields and primary-key references; nested ``ModelSerializer``s of a foreign key (a ``null`` one
@@ -23,12 +29,41 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
+import orjson
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections, models
-from django.db.models import F, OuterRef
-from django.db.models.functions import JSONObject
-from rest_framework import serializers
+from django.db.models import Case, F, Func, OuterRef, Value, When
+from django.db.models.functions import Cast, JSONObject
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
+
+# The column of a page read whole as JSON text (``RowPlan.values``).
+ROW = "_row"
+
+
+class JSONBuild(Func):
+    """PostgreSQL's ``json_build_object``: an object with its keys in the order given, as the
+    serializer writes them (``jsonb``, which Django's ``JSONObject`` builds, sorts them). The
+    keys, a serializer's field names, are written into the SQL as literals: a parameter each
+    would add three expressions per key for every query to resolve and compile."""
+
+    function = "JSON_BUILD_OBJECT"
+    output_field = models.JSONField()
+
+    def __init__(self, **values):
+        if not all(key.isidentifier() for key in values):
+            raise ValueError(f"keys must be identifiers: {list(values)}")
+        super().__init__(*values.values())
+        self.keys = list(values)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for key, value in zip(self.keys, self.get_source_expressions(), strict=True):
+            sql, value_params = compiler.compile(value)
+            parts.append(f"'{key}', {sql}")
+            params.extend(value_params)
+        return f"{self.function}({', '.join(parts)})", params
 
 
 @dataclass
@@ -36,7 +71,8 @@ class _Column:
     name: str
     path: str
     field: serializers.Field | None  # None: the value as read (a primary key)
-    json_safe: bool = True  # reads back from JSON as it was (see ``_reads_back_from_json``)
+    # PostgreSQL's JSON of the value is what the field writes (see ``_json_safe``).
+    json_safe: bool = True
 
     def value(self, row: dict, prefix: str):
         raw = row[prefix + self.path]
@@ -73,8 +109,7 @@ class _Many:
     def inline(self) -> ArraySubquery | None:
         """The reference as a column of the page: each owner's related rows as an array of
         JSON objects keyed by the plan's paths, in the prefetch's order (PostgreSQL). None
-        when a value would not come back from JSON as the serializer writes it (a date,
-        a time, a decimal)."""
+        when a value's JSON is not what the serializer writes (a time, a decimal)."""
         if not self.plan.json_safe():
             return None
         links = _links(self.relation, "", OuterRef("pk"))
@@ -83,6 +118,12 @@ class _Many:
 
     def build_inline(self, items: list) -> list:
         return [self.plan.build(item) for item in items]
+
+    def json_items(self) -> ArraySubquery:
+        """The reference as the serializer writes it, built by PostgreSQL: an array of JSON
+        objects in the prefetch's order."""
+        links = _links(self.relation, "", OuterRef("pk"))
+        return ArraySubquery(links.values(item=self.plan.json(self.prefix)))
 
 
 @dataclass
@@ -130,8 +171,7 @@ class _Nested:
         return {column.name: column.value(row, prefix) for column in self.columns}
 
     def json_safe(self) -> bool:
-        """Whether every value reads back from JSON as it was (keys, texts, whole numbers,
-        yes/no), so that the serializer's fields write the same answer from it."""
+        """Whether PostgreSQL's JSON of every value is what the serializer's field writes."""
         for column in self.columns:
             if isinstance(column, _Reference) and not column.plan.json_safe():
                 return False
@@ -139,17 +179,26 @@ class _Nested:
                 return False
         return True
 
+    def json(self, prefix: str = "", many: dict | None = None) -> Func:
+        """The serializer's answer as a JSON expression of the row (``many``: the expression of
+        each many-to-many slot); ``null`` for an empty reference."""
+        values = {}
+        for column in self.columns:
+            if isinstance(column, _Column):
+                values[column.name] = F(prefix + column.path)
+            elif isinstance(column, _Reference):
+                values[column.name] = column.plan.json(f"{prefix}{column.path}__")
+            else:
+                values[column.name] = many[column.name]
+        built = JSONBuild(**values)
+        if not self.key:
+            return built
+        empty = When(**{f"{prefix}{self.key}__isnull": True}, then=Value(None))
+        return Case(empty, default=built, output_field=models.JSONField())
 
-# Serializer fields, and the model columns they read, whose values come back from JSON as they
-# were: texts, whole numbers, yes/no (a choice's key is one of those). Both are asked, since a
-# CharField may read a date column.
-JSON_SAFE = (
-    serializers.CharField,
-    serializers.IntegerField,
-    serializers.BooleanField,
-    serializers.ChoiceField,
-)
-JSON_SAFE_COLUMNS = {
+
+TEXT_COLUMNS = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
+WHOLE_NUMBER_COLUMNS = {
     "AutoField",
     "BigAutoField",
     "SmallAutoField",
@@ -159,21 +208,32 @@ JSON_SAFE_COLUMNS = {
     "PositiveBigIntegerField",
     "PositiveIntegerField",
     "PositiveSmallIntegerField",
-    "BooleanField",
-    "CharField",
-    "TextField",
-    "SlugField",
-    "EmailField",
-    "URLField",
 }
 
 
-def _reads_back_from_json(model, field: serializers.Field) -> bool:
+def _json_safe(model, field: serializers.Field) -> bool:
+    """Whether PostgreSQL's JSON of the column ``field`` reads is what ``field`` writes: a text
+    as text, a whole number as a number, yes/no, a choice's key as stored, a date in ISO 8601.
+    Not a ``CharField`` over a number or a time (JSON would keep the number, or write the time
+    with a ``T``), nor a decimal (a float in JSON, a string from DRF)."""
     try:
-        column = model._meta.get_field(field.source)
+        column = model._meta.get_field(field.source).get_internal_type()
     except FieldDoesNotExist:
         return False
-    return isinstance(field, JSON_SAFE) and column.get_internal_type() in JSON_SAFE_COLUMNS
+    if isinstance(field, serializers.MultipleChoiceField):
+        return False
+    if isinstance(field, serializers.ChoiceField):
+        return column in TEXT_COLUMNS | WHOLE_NUMBER_COLUMNS
+    if isinstance(field, serializers.CharField):
+        return column in TEXT_COLUMNS
+    if isinstance(field, serializers.IntegerField):
+        return column in WHOLE_NUMBER_COLUMNS
+    if isinstance(field, serializers.BooleanField):
+        return column == "BooleanField"
+    if isinstance(field, serializers.DateField):
+        output = getattr(field, "format", api_settings.DATE_FORMAT)
+        return column == "DateField" and isinstance(output, str) and output.lower() == ISO_8601
+    return False
 
 
 # Fields whose value is not a column of the row: other relations, plain serializers.
@@ -220,8 +280,7 @@ def _nested(serializer: serializers.ModelSerializer, key: str | None, *, many_ok
         elif isinstance(child, UNREADABLE):
             raise _refuse(serializer, name, type(child).__name__)
         else:
-            safe = _reads_back_from_json(model, child)
-            nested.columns.append(_Column(name, child.source, child, safe))
+            nested.columns.append(_Column(name, child.source, child, _json_safe(model, child)))
     return nested, many
 
 
@@ -277,18 +336,34 @@ class RowPlan:
         # Built once: a query resolves a copy of each expression, never the expression itself.
         found = {many.column: many.inline() for many in self.many}
         self.inline = {column: array for column, array in found.items() if array is not None}
+        self.row_json = self._row_json()
+
+    def _row_json(self) -> Cast | None:
+        """Each row's answer written by PostgreSQL as JSON text, when every value's JSON is what
+        its field writes; None otherwise."""
+        plans = [self.fields, *(many.plan for many in self.many)]
+        if not all(plan.json_safe() for plan in plans):
+            return None
+        many = {many.name: many.json_items() for many in self.many}
+        return Cast(self.fields.json(many=many), models.TextField())
 
     def values(self, queryset: models.QuerySet) -> models.QuerySet:
-        """``queryset`` (filtered, ordered, scoped) reading only what the answer shows; on
-        PostgreSQL its many-to-many references too, as columns of the page (each a query of
-        its own cost more in the ORM than the SQL)."""
-        postgresql = connections[queryset.db].vendor == "postgresql"
-        inline = self.inline if postgresql else {}
-        return queryset.prefetch_related(None).values(*self.paths, **inline)
+        """``queryset`` (filtered, ordered, scoped) reading only what the answer shows. On
+        PostgreSQL each row's answer whole as JSON text when the database writes every value
+        as the serializer does, else its many-to-many references as columns of the page (each
+        a query of its own cost more in the ORM than the SQL)."""
+        queryset = queryset.prefetch_related(None)
+        if connections[queryset.db].vendor != "postgresql":
+            return queryset.values(*self.paths)
+        if self.row_json is not None:
+            return queryset.values(**{ROW: self.row_json})
+        return queryset.values(*self.paths, **self.inline)
 
     def represent(self, rows: list[dict]) -> list[dict]:
         """The serializer's answer for ``rows`` of ``values(queryset)``: one query per
         many-to-many reference not read with the page."""
+        if rows and ROW in rows[0]:
+            return [orjson.loads(row[ROW]) for row in rows]
         ids = [row[self.pk] for row in rows]
         inlined = [many for many in self.many if rows and many.column in rows[0]]
         queried = [many for many in self.many if many not in inlined]
