@@ -12,7 +12,7 @@ from django.test import Client
 
 from accounts.roles import Role
 from bench import baseline
-from bench.endpoints import endpoints
+from bench.endpoints import FLOOR, endpoints
 from bench.load import (
     MARK,
     Measure,
@@ -84,10 +84,12 @@ def test_the_document_keeps_what_people_wrote(tmp_path: Path, tiny_data_set):
     measures = [
         Measure(p, queries=3, p50=[1.0, 2.0], p95=[3.0, 4.0], rps=[100.0, 90.0]) for p in points
     ]
-    text = report(measures, runs=2, seconds=1)
+    ratios = {"partner list": [0.31, 0.25], FLOOR: [0.8, 0.9]}
+    text = report(measures, runs=2, seconds=1, ratios=ratios)
     assert "| partner list |" in text
-    assert "÷ baseline" in text
-    assert "API floor" in text  # what any endpoint could reach, beside the list's ratio
+    assert "÷ baseline throughput, each list run followed by a baseline run" in text
+    assert "**0.28 (0.25–0.31)**" in text  # the pairs' median and spread
+    assert "0.85 (0.80–0.90)" in text  # the API's floor: what any endpoint could reach
     document = tmp_path / "BENCHMARKS.md"
     document.write_text(f"# Benchmarks\n\nIntro.\n\n{MARK}\nold\n{MARK}\n\n## What we changed\n")
     write_document(text, document)
