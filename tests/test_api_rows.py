@@ -276,6 +276,13 @@ class ProjectWithInlineInvestors(drf.ModelSerializer):
         fields = ("id", "code", "investors")
 
 
+class ProjectWithInvestmentAndInvestors(ProjectWithInlineInvestors):
+    """The same with a decimal, which keeps the page on rows and the investors an array."""
+
+    class Meta(ProjectWithInlineInvestors.Meta):
+        fields = ("id", "code", "planned_investment", "investors")
+
+
 class ProjectWithTimeAsText(drf.ModelSerializer):
     investors = InvestorTimeAsText(many=True, read_only=True)
 
@@ -284,22 +291,29 @@ class ProjectWithTimeAsText(drf.ModelSerializer):
         fields = ("id", "code", "investors")
 
 
-def test_yes_no_values_and_empty_references_come_back_from_json_as_they_were(staff_user):
-    project = ProjectFactory()
+@pytest.mark.parametrize(
+    ("serializer_class", "whole"),
+    [(ProjectWithInlineInvestors, True), (ProjectWithInvestmentAndInvestors, False)],
+)
+def test_yes_no_values_and_empty_references_come_back_from_json_as_they_were(
+    staff_user, serializer_class, whole
+):
+    """Both PostgreSQL paths: the row written whole, or the investors as an array column."""
+    project = ProjectFactory(planned_investment=Decimal("8.00"))
     project.investors.set(
         [
             PartnerFactory(name="甲投资", in_doubling_catalogue=True, carrier=CarrierFactory()),
             PartnerFactory(name="乙投资", in_doubling_catalogue=False, carrier=None),
         ]
     )
-    plan = RowPlan(ProjectWithInlineInvestors)
+    plan = RowPlan(serializer_class)
     queryset = project_list(staff_user).order_by("code")
 
     with CaptureQueriesContext(connection) as queries:
         answer = plan.represent(list(plan.values(queryset)))
 
-    assert len(queries) == 1  # the investors with the page
-    assert as_json(answer) == as_json(ProjectWithInlineInvestors(queryset, many=True).data)
+    assert (plan.row_json is not None, len(queries)) == (whole, 1)  # investors with the page
+    assert as_json(answer) == as_json(serializer_class(queryset, many=True).data)
     investors = {item["name"]: item for item in answer[0]["investors"]}
     assert investors["甲投资"]["in_doubling_catalogue"] is True
     assert investors["乙投资"]["in_doubling_catalogue"] is False
