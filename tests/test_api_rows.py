@@ -355,6 +355,19 @@ def test_a_page_of_json_safe_values_is_written_whole_in_the_serializers_order(ap
     assert len(pages) == 1
 
 
+def test_a_distinct_page_is_written_whole_too(varied_partners):
+    """PostgreSQL orders a DISTINCT query only by what it selects; Django selects the name the
+    page is ordered by beside the row's JSON, and the answer stays the serializer's."""
+    plan = RowPlan(PartnerListSerializer)
+    queryset = selectors.partner_list(None).order_by("name").distinct()
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = plan.represent(list(plan.values(queryset)))
+
+    assert "JSON_BUILD_OBJECT" in queries.captured_queries[0]["sql"]
+    assert as_json(answer) == as_json(PartnerListSerializer(queryset, many=True).data)
+
+
 class VersionAsText(drf.ModelSerializer):
     version = drf.CharField(read_only=True)
 
