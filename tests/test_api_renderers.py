@@ -13,6 +13,7 @@ from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 from accounts.roles import Role
 from core.api.renderers import JSONRenderer
 from partners.models import Partner
+from tests.factories import PartnerFactory
 
 MOMENT = dt.datetime(2024, 5, 6, 8, 30, 15, 123456, tzinfo=dt.UTC)
 
@@ -64,7 +65,10 @@ def test_a_value_json_cannot_hold_is_refused_as_drf_refuses_it():
         JSONRenderer().render({"what": object()})
 
 
-def test_the_api_answers_with_it(api, staff_user):
+def test_the_api_answers_with_drfs_text(api, staff_user):
+    PartnerFactory(name="甲科技有限公司", joined_on=dt.date(2024, 5, 6))
     response = api.get("/api/v1/partners/")
     assert response.status_code == 200
     assert isinstance(response.accepted_renderer, JSONRenderer)
+    assert response.content == renderers.JSONRenderer().render(response.data)
+    assert "甲科技有限公司".encode() in response.content  # UTF-8, not \u escapes

@@ -120,6 +120,7 @@ def test_the_project_list_is_what_the_serializer_writes(api, staff_user):
     answer = results(api, "/api/v1/projects/")
 
     assert answer == expected
+    assert list(answer[0]["industries"][0]) == ["id", "name", "kind"]  # the serializer's order
     assert answer[0]["planned_investment"] == "12.50"
     assert answer[1]["promoted_at"] is None
 

@@ -9,8 +9,9 @@ references, ``RowPlan`` reads the same data without instances, in one of three w
   whole numbers, yes/no, choices, ISO dates: ``_json_safe``), each row's answer whole, written
   by the database as JSON text in the serializer's order of keys and read back by orjson;
 - on PostgreSQL otherwise (a time, a decimal), one ``values()`` query for the page with its
-  foreign-key references joined and each JSON-safe many-to-many reference as an array of JSON
-  objects in a column of the page, each value then formatted by the serializer's own field;
+  foreign-key references joined, each value formatted by the serializer's own field, and each
+  JSON-safe many-to-many reference as a column of the page: an array of the same JSON objects
+  as the first way's, already the serializer's answer;
 - elsewhere (SQLite), as the second, with one ``values()`` query per many-to-many reference on
   its through table.
 
@@ -34,7 +35,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections, models
 from django.db.models import Case, F, Func, OuterRef, Value, When
-from django.db.models.functions import Cast, JSONObject
+from django.db.models.functions import Cast
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
@@ -49,7 +50,9 @@ class JSONBuild(Func):
     would add three expressions per key for every query to resolve and compile."""
 
     function = "JSON_BUILD_OBJECT"
-    output_field = models.JSONField()
+    # ``json``, which psycopg reads into Python itself (Django's JSONField expects the text it
+    # is given for ``jsonb`` and would parse it again).
+    output_field = models.Field()
 
     def __init__(self, **values):
         if not all(key.isidentifier() for key in values):
@@ -106,22 +109,12 @@ class _Many:
             grouped[row[source_name]].append(self.plan.build(row, self.prefix))
         return grouped
 
-    def inline(self) -> ArraySubquery | None:
-        """The reference as a column of the page: each owner's related rows as an array of
-        JSON objects keyed by the plan's paths, in the prefetch's order (PostgreSQL). None
-        when a value's JSON is not what the serializer writes (a time, a decimal)."""
+    def json_items(self) -> ArraySubquery | None:
+        """The reference as the serializer writes it, built by PostgreSQL: an array of JSON
+        objects in the prefetch's order. None when a value's JSON is not what the serializer
+        writes (a time, a decimal)."""
         if not self.plan.json_safe():
             return None
-        links = _links(self.relation, "", OuterRef("pk"))
-        item = JSONObject(**{path: F(self.prefix + path) for path in self.plan.paths()})
-        return ArraySubquery(links.values(item=item))
-
-    def build_inline(self, items: list) -> list:
-        return [self.plan.build(item) for item in items]
-
-    def json_items(self) -> ArraySubquery:
-        """The reference as the serializer writes it, built by PostgreSQL: an array of JSON
-        objects in the prefetch's order."""
         links = _links(self.relation, "", OuterRef("pk"))
         return ArraySubquery(links.values(item=self.plan.json(self.prefix)))
 
@@ -194,7 +187,7 @@ class _Nested:
         if not self.key:
             return built
         empty = When(**{f"{prefix}{self.key}__isnull": True}, then=Value(None))
-        return Case(empty, default=built, output_field=models.JSONField())
+        return Case(empty, default=built, output_field=built.output_field)
 
 
 TEXT_COLUMNS = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
@@ -334,17 +327,16 @@ class RowPlan:
         self.fields, self.many = _nested(serializer, None, many_ok=True)
         self.paths = list(dict.fromkeys([self.pk, *self.fields.paths()]))
         # Built once: a query resolves a copy of each expression, never the expression itself.
-        found = {many.column: many.inline() for many in self.many}
+        found = {many.column: many.json_items() for many in self.many}
         self.inline = {column: array for column, array in found.items() if array is not None}
         self.row_json = self._row_json()
 
     def _row_json(self) -> Cast | None:
         """Each row's answer written by PostgreSQL as JSON text, when every value's JSON is what
         its field writes; None otherwise."""
-        plans = [self.fields, *(many.plan for many in self.many)]
-        if not all(plan.json_safe() for plan in plans):
+        if not self.fields.json_safe() or len(self.inline) < len(self.many):
             return None
-        many = {many.name: many.json_items() for many in self.many}
+        many = {many.name: self.inline[many.column] for many in self.many}
         return Cast(self.fields.json(many=many), models.TextField())
 
     def values(self, queryset: models.QuerySet) -> models.QuerySet:
@@ -373,8 +365,8 @@ class RowPlan:
             represented = self.fields.build(row)
             for name, grouped in references.items():
                 represented[name] = grouped.get(row[self.pk], [])
-            for many in inlined:
-                represented[many.name] = many.build_inline(row[many.column])
+            for many in inlined:  # already the serializer's answer
+                represented[many.name] = row[many.column]
             answer.append(represented)
         return answer
 

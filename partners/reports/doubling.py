@@ -210,8 +210,8 @@ def _row(values: dict) -> dict:
         row[f"latest_{key}"] = _figure(key, latest)
         row[f"{key}_ratio"] = ratio(latest, base)
     # NULL where nothing is judged (see _on_track), so no latest year needs no test here.
-    known = [values[f"{key}_on_track"] for key in _keys()]
-    known = [flag for flag in known if flag is not None]
+    flags = (values[f"{key}_on_track"] for key in _keys())
+    known = [flag for flag in flags if flag is not None]
     row["indicators_on_track"] = sum(known) if known else None
     row["on_track"] = values["revenue_on_track"]
     return row
