@@ -35,6 +35,11 @@ def _group_names(user) -> set[str]:
     return user._group_names_cache
 
 
+def remember_group_names(user, names) -> None:
+    """Cache group names read along with the user, so that no query reads them again."""
+    user._group_names_cache = set(names)
+
+
 @rules.predicate
 def no_object(user, obj) -> bool:
     """True for a model-level check (“may this user change partners at all?”)."""

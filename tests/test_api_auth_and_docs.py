@@ -5,11 +5,13 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.authentication import TokenAuthentication
+from accounts.roles import Role, can_manage, is_staff_member
 from accounts.services import api_token_create
 from accounts.tasks import delete_expired_api_tokens
 
@@ -89,6 +91,32 @@ def test_a_token_is_checked_in_one_query_user_included(manager, django_assert_nu
     with django_assert_num_queries(1):
         user, _auth = TokenAuthentication().authenticate_credentials(token.encode())
         assert user.username == manager.username
+
+
+def test_a_token_brings_its_users_roles_in_the_same_query(manager, django_assert_num_queries):
+    """Every API request checks a role: on PostgreSQL it is read with the token."""
+    _instance, token = api_token_create(user=manager)
+    with django_assert_num_queries(1):
+        user, _auth = TokenAuthentication().authenticate_credentials(token.encode())
+        assert can_manage(user)
+        assert not is_staff_member(user)
+
+
+def test_a_users_roles_are_read_anew_by_each_request(manager, django_assert_num_queries):
+    """Nothing keeps the roles between requests: a manager who loses the role is refused at
+    once, and one without any role is authenticated but may not list partners."""
+    _instance, token = api_token_create(user=manager)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/partners/").status_code == 200
+    manager.groups.clear()
+    refused = client.get("/api/v1/partners/")
+    assert refused.status_code == 403
+    manager.groups.add(Group.objects.get_or_create(name=Role.STAFF)[0])
+    assert client.get("/api/v1/partners/").status_code == 200
+    user, _auth = TokenAuthentication().authenticate_credentials(token.encode())
+    assert is_staff_member(user)
+    assert not can_manage(user)
 
 
 def test_a_token_of_an_inactive_user_is_refused(manager):
