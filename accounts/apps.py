@@ -7,4 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from accounts import permissions  # noqa: F401 - registers the rules
+        from accounts.services import sign_in_record
+
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(sign_in_record, dispatch_uid="sign_in_record")

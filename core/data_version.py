@@ -10,6 +10,11 @@ long transaction (an import) cannot bump the number, let a report be computed an
 without its rows, then commit unnoticed. The triggers are (re)installed after every
 ``migrate``, so a new table is covered without a migration of its own.
 
+What no report reads leaves the version as it is, so that the cache outlives the day's
+routine writes: a person's reminders and notifications (written by the daily task, marked read
+all day long) carry no trigger, and a user's trigger ignores an update of the last sign-in
+alone (``UNTRACKED_COLUMNS``; PostgreSQL's ``UPDATE OF`` lists the other columns).
+
 Other databases (the embedded SQLite of ``make run``) have no version: nothing is cached there.
 """
 
@@ -21,6 +26,9 @@ FUNCTION = "core_bump_data_version"
 TRIGGER = "core_data_version"
 # The apps whose tables reports read; a write to any of them changes the version.
 APPS = ("accounts", "partners", "chains", "projects")
+# Models no report reads, and columns whose update alone no report sees.
+UNTRACKED_MODELS = ("partners.Reminder", "partners.Notification")
+UNTRACKED_COLUMNS = {"accounts.User": ("last_login",)}
 VERSION_SQL = f"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {SEQUENCE}"  # noqa: S608
 
 
@@ -36,13 +44,26 @@ def data_version(using: str = "default") -> int | None:
 
 
 def tracked_tables() -> list[str]:
-    """The tables of ``APPS``, many-to-many tables included."""
+    """The tables of ``APPS``, many-to-many tables included, but ``UNTRACKED_MODELS``'."""
+    untracked = {apps.get_model(label)._meta.db_table for label in UNTRACKED_MODELS}
     return sorted(
         model._meta.db_table
         for label in APPS
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy
+        if model._meta.managed and not model._meta.proxy and model._meta.db_table not in untracked
     )
+
+
+def _update_columns(table: str) -> list[str] | None:
+    """The columns whose update bumps the version, for a table with ``UNTRACKED_COLUMNS``;
+    None for the others (any update)."""
+    for label, ignored in UNTRACKED_COLUMNS.items():
+        model = apps.get_model(label)
+        if model._meta.db_table == table:
+            return [
+                field.column for field in model._meta.concrete_fields if field.column not in ignored
+            ]
+    return None
 
 
 def triggered_tables(cursor, *, enabled_only: bool = False) -> set[str]:
@@ -55,9 +76,20 @@ def triggered_tables(cursor, *, enabled_only: bool = False) -> set[str]:
     return {row[0] for row in cursor.fetchall()}
 
 
+def _create_trigger(cursor, table: str) -> None:
+    columns = _update_columns(table)
+    update = "UPDATE" if columns is None else "UPDATE OF " + ", ".join(f'"{c}"' for c in columns)
+    cursor.execute(
+        f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR {update} OR DELETE "
+        f'ON "{table}" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW '
+        f"EXECUTE FUNCTION {FUNCTION}()"
+    )
+
+
 def install_triggers(using: str = "default", **kwargs) -> None:
-    """The sequence, the function and one trigger per tracked table (idempotent; run by the
-    ``post_migrate`` signal)."""
+    """The sequence, the function and one trigger per tracked table, none on the others
+    (idempotent; run by the ``post_migrate`` signal). A trigger that lists its columns is
+    made anew each time, so that a column added by a migration is listed."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
@@ -69,10 +101,12 @@ def install_triggers(using: str = "default", **kwargs) -> None:
             f"BEGIN PERFORM nextval('{SEQUENCE}'); RETURN NULL; END $$"
         )
         triggered = triggered_tables(cursor)
-        for table in tracked_tables():
-            if table in existing and table not in triggered:
-                cursor.execute(
-                    f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE "
-                    f'ON "{table}" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW '
-                    f"EXECUTE FUNCTION {FUNCTION}()"
-                )
+        tracked = set(tracked_tables()) & existing
+        for table in triggered - tracked:
+            cursor.execute(f'DROP TRIGGER {TRIGGER} ON "{table}"')
+        for table in sorted(tracked):
+            if table in triggered and _update_columns(table) is not None:
+                cursor.execute(f'DROP TRIGGER {TRIGGER} ON "{table}"')
+                triggered.discard(table)
+            if table not in triggered:
+                _create_trigger(cursor, table)

@@ -93,6 +93,16 @@ def test_only_administrators_may_hard_delete_in_the_admin(client, manager):
     assert Partner.objects.filter(pk=partner.pk).exists()
 
 
+def test_a_sign_in_stamps_the_last_login_without_an_audit_entry(client, manager):
+    """A sign-in is no change to the person's record: ``last_login`` is written, the user's
+    history gains nothing."""
+    entries = manager.history.count()
+    client.force_login(manager)
+    manager.refresh_from_db()
+    assert manager.last_login is not None
+    assert manager.history.count() == entries
+
+
 def test_commands_are_recorded_as_such():
     partner = PartnerFactory()
     partner_update(partner=partner, actor=None, short_name="命令改的")

@@ -5,14 +5,23 @@ tests commit for real (transactional_db), since the version moves only on commit
 import threading
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from accounts.roles import Role
-from core.data_version import data_version, tracked_tables, triggered_tables
-from partners.models import Partner
+from core.data_version import (
+    TRIGGER,
+    data_version,
+    install_triggers,
+    tracked_tables,
+    triggered_tables,
+)
+from partners.models import Notification, Partner
 from tests.factories import PartnerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,6 +53,65 @@ def test_every_business_table_bumps_the_version():
     assert "partners_partner" in triggered
     assert "partners_partner_industries" in triggered
     assert set(tracked_tables()) <= triggered
+
+
+def test_what_no_report_reads_carries_no_trigger():
+    with connection.cursor() as cursor:
+        triggered = triggered_tables(cursor)
+    assert {"partners_notification", "partners_reminder"}.isdisjoint(triggered)
+    assert "partners_notification" not in tracked_tables()
+
+
+def test_an_old_trigger_is_dropped_and_a_users_trigger_made_anew_at_migrate():
+    """An installation from before ``UNTRACKED_MODELS`` has a trigger on the notifications,
+    and one on users firing at any update: the next ``migrate`` mends both."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON "
+            f"partners_notification DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            f"EXECUTE FUNCTION core_bump_data_version()"
+        )
+        cursor.execute(f"DROP TRIGGER {TRIGGER} ON accounts_user")
+        cursor.execute(
+            f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON "
+            f"accounts_user DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            f"EXECUTE FUNCTION core_bump_data_version()"
+        )
+    install_triggers()
+    with connection.cursor() as cursor:
+        assert "partners_notification" not in triggered_tables(cursor)
+    person = UserFactory()
+    before = data_version()
+    User.objects.filter(pk=person.pk).update(last_login=timezone.now())
+    assert data_version() == before
+
+
+def test_signing_in_and_reading_notifications_leave_the_cached_reports(cached, reader, client):
+    """Sign-ins and inboxes are written all day long; no report reads them."""
+    PartnerFactory()
+    person = UserFactory(roles=[Role.STAFF])
+    notification = Notification.objects.create(recipient=person, title="今日待办")
+    first = reader.get(URL).json()
+    before = data_version()
+    client.force_login(person)
+    notification.read_at = timezone.now()
+    notification.save(update_fields=["read_at"])
+    assert data_version() == before
+    with CaptureQueriesContext(connection) as queries:
+        assert reader.get(URL).json() == first
+    assert len(queries) == 1  # the data version, nothing of the report
+    person.refresh_from_db()
+    assert person.last_login is not None
+
+
+def test_a_change_to_a_users_name_still_shows_at_once(cached, reader):
+    """Reports name stewards: a user's other columns still change the version."""
+    person = UserFactory(full_name="张三")
+    before = data_version()
+    User.objects.filter(pk=person.pk).update(full_name="张三丰")
+    assert data_version() > before
+    person.groups.add(Group.objects.get_or_create(name=Role.STAFF)[0])
+    assert data_version() > before + 1
 
 
 def test_a_repeated_report_is_served_from_the_cache(cached, reader):
