@@ -54,16 +54,15 @@ def tracked_tables() -> list[str]:
     )
 
 
-def _update_columns(table: str) -> list[str] | None:
-    """The columns whose update bumps the version, for a table with ``UNTRACKED_COLUMNS``;
-    None for the others (any update)."""
+def _update_columns() -> dict[str, list[str]]:
+    """For each table with ``UNTRACKED_COLUMNS``, the columns whose update bumps the version
+    (the other tables: any update)."""
+    listed = {}
     for label, ignored in UNTRACKED_COLUMNS.items():
         model = apps.get_model(label)
-        if model._meta.db_table == table:
-            return [
-                field.column for field in model._meta.concrete_fields if field.column not in ignored
-            ]
-    return None
+        columns = [field.column for field in model._meta.concrete_fields]
+        listed[model._meta.db_table] = [column for column in columns if column not in ignored]
+    return listed
 
 
 def triggered_tables(cursor, *, enabled_only: bool = False) -> set[str]:
@@ -76,8 +75,7 @@ def triggered_tables(cursor, *, enabled_only: bool = False) -> set[str]:
     return {row[0] for row in cursor.fetchall()}
 
 
-def _create_trigger(cursor, table: str) -> None:
-    columns = _update_columns(table)
+def _create_trigger(cursor, table: str, columns: list[str] | None) -> None:
     update = "UPDATE" if columns is None else "UPDATE OF " + ", ".join(f'"{c}"' for c in columns)
     cursor.execute(
         f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR {update} OR DELETE "
@@ -102,11 +100,9 @@ def install_triggers(using: str = "default", **kwargs) -> None:
         )
         triggered = triggered_tables(cursor)
         tracked = set(tracked_tables()) & existing
-        for table in triggered - tracked:
+        listed = _update_columns()
+        kept = (triggered & tracked) - listed.keys()
+        for table in sorted(triggered - kept):
             cursor.execute(f'DROP TRIGGER {TRIGGER} ON "{table}"')
-        for table in sorted(tracked):
-            if table in triggered and _update_columns(table) is not None:
-                cursor.execute(f'DROP TRIGGER {TRIGGER} ON "{table}"')
-                triggered.discard(table)
-            if table not in triggered:
-                _create_trigger(cursor, table)
+        for table in sorted(tracked - kept):
+            _create_trigger(cursor, table, listed.get(table))

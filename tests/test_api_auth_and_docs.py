@@ -102,7 +102,7 @@ def test_a_token_brings_its_users_roles_in_the_same_query(manager, django_assert
         assert not is_staff_member(user)
 
 
-def test_a_users_roles_are_read_anew_by_each_request(manager, django_assert_num_queries):
+def test_a_users_roles_are_read_anew_by_each_request(manager):
     """Nothing keeps the roles between requests: a manager who loses the role is refused at
     once, and one without any role is authenticated but may not list partners."""
     _instance, token = api_token_create(user=manager)

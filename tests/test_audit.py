@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from axes.models import AccessLog
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -95,12 +96,14 @@ def test_only_administrators_may_hard_delete_in_the_admin(client, manager):
 
 def test_a_sign_in_stamps_the_last_login_without_an_audit_entry(client, manager):
     """A sign-in is no change to the person's record: ``last_login`` is written, the user's
-    history gains nothing."""
+    history gains nothing; the sign-in itself stays on record in the access log."""
     entries = manager.history.count()
+    sign_ins = AccessLog.objects.filter(username=manager.username).count()
     client.force_login(manager)
     manager.refresh_from_db()
     assert manager.last_login is not None
     assert manager.history.count() == entries
+    assert AccessLog.objects.filter(username=manager.username).count() == sign_ins + 1
 
 
 def test_commands_are_recorded_as_such():
