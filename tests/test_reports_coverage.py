@@ -121,6 +121,20 @@ def test_the_coverage_counts_exactly(api, district):
     ]
 
 
+def test_a_partner_counts_once_per_chain_and_once_per_industry(api, district):
+    """A partner in two segments of one chain is one partner of that chain; a partner of two
+    industries counts in each, and once in the totals."""
+    SegmentFactory(chain=district.chain, position=2).partners.add(district.first)
+    district.third.industries.add(district.industry)
+    body = api.get(URL, {"year": 2024}).json()
+    assert body["figures"]["partners"] == 4
+    assert rows(body, "by_chain")[0] == ("A 智能制造", 2, 1, 1, 0.5)
+    assert rows(body, "by_industry")[:2] == [
+        ("A 高精尖", 3, 1, 2, 0.3333),
+        ("B 航空", 1, 0, 1, 0.0),
+    ]
+
+
 def test_an_empty_period_counts_no_interactions(api, district):
     body = api.get(URL, {"since": "2020-01-01", "until": "2020-12-31"}).json()
     assert body["figures"]["interactions"] == 0
@@ -194,10 +208,10 @@ def count_queries(client, **params) -> int:
 
 
 def test_a_fixed_number_of_queries(client, manager, district):
-    """The request's own queries (session, user, roles …), then ten: the industry tree for
+    """The request's own queries (session, user, roles …), then twelve: the industry tree for
     the partners and for the interactions, the cadence rules twice (the roster's year is a
-    subquery), the totals, three breakdowns, the overdue list and the interactions per
-    month."""
+    subquery), three breakdowns (the totals are the stewards' sums), the names of the users,
+    industries and chains, the overdue list and the interactions per month."""
     client.force_login(manager)
     small = count_queries(client, industry=district.industry.pk)
     for n in range(5):
@@ -209,7 +223,7 @@ def test_a_fixed_number_of_queries(client, manager, district):
             occurred_at=at(2024, 2, n + 1),
             summary="电话",
         )
-    assert count_queries(client, industry=district.industry.pk) == small == 13
+    assert count_queries(client, industry=district.industry.pk) == small == 15
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.AUDITOR])
