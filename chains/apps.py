@@ -7,4 +7,5 @@ class ChainsConfig(AppConfig):
     verbose_name = _("Industries and chains")
 
     def ready(self) -> None:
-        from chains import importers, permissions  # noqa: F401 - registers rules and importers
+        # Registers rules, importers and the reports (the worker refreshes them).
+        from chains import chain_map_api, importers, permissions, reports_api  # noqa: F401

@@ -200,6 +200,12 @@ REPORT_ROWS_SHOWN = env.int("REPORT_ROWS_SHOWN", default=500)
 # cache is shared between processes when CACHE_URL names Redis (redis://127.0.0.1:6379/1).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=3600)
+# Every this many seconds the worker computes, if the data changed, the reports as those who read
+# everything open them, so that they rarely wait (core/report_cache.py); 0 turns it off. Off by
+# default when the cache is each process's own memory: the web server would not see it.
+REPORT_REFRESH_SECONDS = env.int(
+    "REPORT_REFRESH_SECONDS", default=0 if "locmem" in CACHES["default"]["BACKEND"] else 60
+)
 # Excel exports of a list (…/export/) with more rows than this are refused with 400.
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200_000)
 # Spreadsheet imports: the largest file accepted, the sizes checked and imported within the
@@ -265,6 +271,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+if REPORT_REFRESH_SECONDS:
+    CELERY_BEAT_SCHEDULE["refresh-reports"] = {
+        "task": "core.tasks.refresh_reports",
+        "schedule": REPORT_REFRESH_SECONDS,
+        "options": {"expires": REPORT_REFRESH_SECONDS},  # a late one is dropped, not stacked
+    }
 
 # E-mail: the console in development, SMTP (EMAIL_URL=smtp://user:pass@host:25) in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

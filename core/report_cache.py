@@ -3,11 +3,18 @@
 At ten times district scale a report aggregates millions of rows and takes seconds; managers
 open the same few reports many times a day, and the data changes far less often than they
 look. A report is cached under a key made of everything its numbers depend on: the report,
-its parameters, the reader (what a chain-leader unit may see differs), the language, today's
-date (overdue and stalled lists count days) and the data version (``core.data_version``),
-which changes when any write to the business tables commits. So a cached report is never
-older than the data, and the cache needs no invalidation code in any service. The timeout
-(``REPORT_CACHE_SECONDS``) only bounds how long unused entries stay.
+its parameters, its audience (those who read everything share one entry; a chain-leader unit,
+which sees its own chains only, has its own), the language, today's date (overdue and stalled
+lists count days) and the data version (``core.data_version``), which changes when any write to
+the business tables commits. So a cached report is never older than the data, and the cache
+needs no invalidation code in any service. The timeout (``REPORT_CACHE_SECONDS``) only bounds
+how long unused entries stay.
+
+So that the first manager to open a report after a change rarely waits for it, the worker
+computes every report as those who read everything see it by default, in the site's language,
+shortly after the data changes (``refresh_shared_reports``, run by Celery beat every
+``REPORT_REFRESH_SECONDS``): at ten times district scale a report takes up to two seconds to
+compute and well under one to read from the cache.
 
 What is cached is the report as shown: each table's first ``REPORT_ROWS_SHOWN`` rows and its
 row count. The Excel export is always computed afresh, with every row.
@@ -20,8 +27,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
+from accounts.models import User
+from accounts.roles import Role, can_read_all
 from core.data_version import data_version
-from core.reports import Figure, Report, ShownRows, Table, head_rows
+from core.reports import REPORTS, Figure, Report, ShownRows, Table, head_rows
 
 
 def shown(report: Report) -> Report:
@@ -40,11 +49,18 @@ def shown(report: Report) -> Report:
     return Report(report.name, str(report.title), report.period, tables, figures)
 
 
+def _audience(user) -> str:
+    """Who sees the same report: every reader who reads everything (managers, staff, auditors,
+    administrators) sees the same numbers; a chain-leader unit sees its own chains."""
+    return "all" if can_read_all(user) else f"user-{user.pk}"
+
+
 def _key(name: str, user, params: dict, version: int) -> str:
     described = repr(sorted((key, repr(value)) for key, value in params.items()))
     digest = hashlib.sha256(described.encode()).hexdigest()[:32]
     language = translation.get_language()
-    return f"report:{name}:{version}:{user.pk}:{language}:{timezone.localdate()}:{digest}"
+    audience = _audience(user)
+    return f"report:{name}:{version}:{audience}:{language}:{timezone.localdate()}:{digest}"
 
 
 def cached_report(build, name: str, user, params: dict) -> Report:
@@ -61,3 +77,52 @@ def cached_report(build, name: str, user, params: dict) -> Report:
         if data_version() == version:
             cache.set(key, report, settings.REPORT_CACHE_SECONDS)
     return report
+
+
+REFRESHED = "report-refresh:done"
+REFRESHING = "report-refresh:running"
+REFRESH_LOCK_SECONDS = 15 * 60  # the task's time limit: a killed refresh's lock expires with it
+
+
+def refresh_shared_reports() -> list[str]:
+    """Compute and cache every report that is not cached yet, with its default parameters, as
+    those who read everything see it in the site's language; the names of those computed.
+    Nothing when the data and the day are those of the last refresh, or when another refresh
+    is running (a slow one is not stacked on). The reports are computed as an active manager
+    sees them, and not at all where there is none."""
+    version = data_version() if settings.REPORT_CACHE_SECONDS else None
+    if version is None:
+        return []
+    done = (version, timezone.localdate().isoformat())
+    if cache.get(REFRESHED) == done or not cache.add(REFRESHING, True, REFRESH_LOCK_SECONDS):
+        return []
+    try:
+        reader = _shared_reader()
+        if reader is None:
+            return []
+        with translation.override(settings.LANGUAGE_CODE):
+            computed = [view.key for view in REPORTS.values() if _refreshed(view, reader, version)]
+        cache.set(REFRESHED, done, settings.REPORT_CACHE_SECONDS)
+        return computed
+    finally:
+        cache.delete(REFRESHING)
+
+
+def _shared_reader() -> User | None:
+    managers = User.objects.filter(is_active=True, groups__name=Role.MANAGER)
+    return managers.order_by("pk").first()
+
+
+def _refreshed(view, reader, version: int) -> bool:
+    """Cache ``view``'s report with its default parameters unless it is cached already."""
+    params = view.parameters({})
+    if cache.get(_key(view.key, reader, params, version)) is not None:
+        return False
+    cached_report(view.build, view.key, reader, params)
+    return True
+
+
+def is_cached(name: str, user, params: dict) -> bool:
+    """Whether ``user`` would be served report ``name`` from the cache now."""
+    version = data_version() if settings.REPORT_CACHE_SECONDS else None
+    return version is not None and cache.get(_key(name, user, params, version)) is not None

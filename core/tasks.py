@@ -1,8 +1,10 @@
-"""Background imports. Each task takes a batch id and calls the import service, which claims
-the batch so that a redelivered task (``acks_late``) does the work once."""
+"""Background work of the core: imports (each task takes a batch id and calls the import
+service, which claims the batch so that a redelivered task, ``acks_late``, does the work once)
+and the reports' refresh after the data changed."""
 
 from celery import shared_task
 
+from core import report_cache
 from core.imports import services
 
 
@@ -14,3 +16,13 @@ def preview_import(batch_id: int) -> None:
 @shared_task(acks_late=True, max_retries=0, time_limit=1800, soft_time_limit=1700)
 def run_import(batch_id: int) -> None:
     services.import_run(batch_id)
+
+
+@shared_task(
+    ignore_result=True,
+    max_retries=0,
+    time_limit=report_cache.REFRESH_LOCK_SECONDS,
+    soft_time_limit=report_cache.REFRESH_LOCK_SECONDS - 60,
+)
+def refresh_reports() -> None:
+    report_cache.refresh_shared_reports()

@@ -7,8 +7,6 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Development partners")
 
     def ready(self) -> None:
-        from partners import (  # noqa: F401 - registers rules, receivers and importers
-            importers,
-            permissions,
-            signals,
-        )
+        # Registers rules, receivers, importers and the reports (the worker refreshes them).
+        from partners import importers, permissions, signals  # noqa: F401
+        from partners.reports import api  # noqa: F401

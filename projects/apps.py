@@ -9,7 +9,8 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from projects import importers, permissions  # noqa: F401 - registers rules and importers
+        # Registers rules, importers and the report (the worker refreshes it).
+        from projects import importers, permissions, reports_api  # noqa: F401
         from projects.database_views import create_views, drop_views
 
         pre_migrate.connect(drop_views, sender=self, dispatch_uid="projects_drop_views")

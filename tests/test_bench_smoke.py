@@ -110,7 +110,8 @@ def test_an_endpoint_slower_than_a_run_is_reported_not_hidden():
 def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path: Path):
     from bench.load import write_section
     from bench.operations import report as operations_report
-    from bench.operations import scan_times
+    from bench.operations import reports_refreshed, scan_times
+    from core.reports import REPORTS
 
     scans = scan_times(runs=1)
     assert {scan["scan"] for scan in scans} >= {"follow_ups", "requests", "new_visits"}
@@ -119,7 +120,9 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path: 
     reminders |= {"follow_ups_due_today": 10, "follow_ups_open_and_due": 12}
     imported = {"rows": 10, "created": 10, "preview": 0.5, "confirm": 0.7}
     exported = {"seconds": 2.0, "rows": 100, "bytes": 2048, "peak_mb_max": 120, "before_mb": 90}
-    text = operations_report(scans, reminders, imported, exported, runs=1, export_runs=1)
+    refreshed = reports_refreshed(runs=1)
+    assert refreshed["reports"] == len(REPORTS)
+    text = operations_report(scans, reminders, refreshed, imported, exported, runs=1, export_runs=1)
     document = tmp_path / "BENCHMARKS.md"
     document.write_text(f"# Benchmarks\n\n{MARK}\nload\n{MARK}\n\n## What we changed\n")
     write_section(text, document, "operations")
@@ -129,3 +132,4 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path: 
     assert "load" in written
     assert "## What we changed" in written
     assert "became 3 reminders" in written
+    assert f"refresh computed {len(REPORTS)} reports" in written

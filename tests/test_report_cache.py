@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import Role
+from chains.models import ChainLeaderAppointment
 from core.data_version import (
     FUNCTION,
     TRIGGER,
@@ -22,8 +23,10 @@ from core.data_version import (
     tracked_tables,
     triggered_tables,
 )
+from core.report_cache import REFRESHING, refresh_shared_reports
+from core.reports import REPORTS
 from partners.models import Notification, Partner
-from tests.factories import PartnerFactory, UserFactory
+from tests.factories import ChainFactory, PartnerFactory, SegmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 URL = "/api/v1/reports/overview/"
@@ -217,3 +220,78 @@ def test_the_dashboard_shows_the_cached_report(cached, client):
     assert shown_partners() == 1
     PartnerFactory()
     assert shown_partners() == 2
+
+
+def report_queries(client, url: str = URL) -> list[str]:
+    """The SQL of a request that reads the business tables (not the reader's roles)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries if "partners_partner" in q["sql"]]
+
+
+def as_reader(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_readers_who_read_everything_share_one_entry(cached, reader):
+    others = {role: as_reader(UserFactory(roles=[role])) for role in (Role.STAFF, Role.AUDITOR)}
+    PartnerFactory()  # after the users: a new user is a change too (names are in reports)
+    assert report_queries(reader)
+    for role, other in others.items():
+        assert report_queries(other) == [], role
+
+
+def test_a_chain_leader_unit_has_an_entry_of_its_own(cached, reader):
+    chain = ChainFactory(name="A 智能制造")
+    SegmentFactory(chain=chain)
+    SegmentFactory(chain=ChainFactory(name="B 航空航天"))
+    leader = PartnerFactory()
+    ChainLeaderAppointment.objects.create(partner=leader, chain=chain, year=timezone.now().year)
+    url = "/api/v1/reports/chain-map/"
+    assert reader.get(url).json()["figures"]["chains"] == 2
+    unit = as_reader(UserFactory(roles=[Role.CHAIN_LEADER], partner=leader))
+    assert report_queries(unit, url)  # computed for the unit, not read from the managers' entry
+    assert unit.get(url).json()["figures"]["chains"] == 1
+
+
+def test_the_refresh_computes_every_report_once_after_a_change(cached):
+    UserFactory(roles=[Role.MANAGER])
+    opener = as_reader(UserFactory(roles=[Role.STAFF]))
+    PartnerFactory()
+    assert sorted(refresh_shared_reports()) == sorted(REPORTS)
+    assert refresh_shared_reports() == []  # nothing changed since
+    for key in REPORTS:
+        assert report_queries(opener, f"/api/v1/reports/{key}/") == [], key
+    PartnerFactory()
+    assert sorted(refresh_shared_reports()) == sorted(REPORTS)
+    assert partners_figure(opener) == 2
+
+
+def test_the_refresh_leaves_what_was_already_opened(cached, reader):
+    UserFactory(roles=[Role.MANAGER])
+    PartnerFactory()
+    reader.get(URL)
+    assert "overview" not in refresh_shared_reports()
+
+
+def test_no_refresh_without_a_manager_or_while_another_runs(cached):
+    PartnerFactory()
+    assert refresh_shared_reports() == []
+    UserFactory(roles=[Role.MANAGER])
+    cache.add(REFRESHING, True)
+    assert refresh_shared_reports() == []
+    cache.delete(REFRESHING)
+    assert refresh_shared_reports()
+
+
+def test_the_dashboard_opens_on_the_refreshed_report(cached, client):
+    UserFactory(roles=[Role.MANAGER])
+    client.force_login(UserFactory(roles=[Role.MANAGER]))
+    PartnerFactory()
+    assert "overview" in refresh_shared_reports()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dashboard/", {"report": "overview"}).status_code == 200
+    # The page's steward filter joins partners; the overview reads them FROM partners_partner.
+    assert not any('FROM "partners_partner"' in query["sql"] for query in queries)

@@ -80,3 +80,17 @@ def test_jit_is_left_to_the_server_when_asked():
     ``DATABASE_URL`` of make test)."""
     assert "-c jit=off" in _connection_options(DATABASE_JIT="0")
     assert "jit" not in _connection_options(DATABASE_JIT="1")
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "seconds"),
+    [("locmemcache://", "0"), ("redis://127.0.0.1:6379/1", "60")],
+)
+def test_the_reports_are_refreshed_by_beat_only_with_a_shared_cache(cache_url, seconds):
+    """A refresh in the worker's own memory would reach no web process."""
+    script = (
+        "from config import settings as s; "
+        "print(s.REPORT_REFRESH_SECONDS, 'refresh-reports' in s.CELERY_BEAT_SCHEDULE)"
+    )
+    result = run("-c", script, CACHE_URL=cache_url, DEBUG="1")
+    assert result.stdout.split() == [seconds, str(seconds != "0")]
