@@ -21,10 +21,12 @@ row count. The Excel export is always computed afresh, with every row.
 """
 
 import hashlib
+import logging
 from dataclasses import replace
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Case, Q, When
 from django.utils import timezone, translation
 
 from accounts.models import User
@@ -79,6 +81,9 @@ def cached_report(build, name: str, user, params: dict) -> Report:
     return report
 
 
+logger = logging.getLogger(__name__)
+# The roles that read everything (``accounts.roles.can_read_all``), besides superusers.
+READ_ALL_ROLES = (Role.ADMINISTRATOR, Role.MANAGER, Role.STAFF, Role.AUDITOR)
 REFRESHED = "report-refresh:done"
 REFRESHING = "report-refresh:running"
 REFRESH_LOCK_SECONDS = 15 * 60  # the task's time limit: a killed refresh's lock expires with it
@@ -87,9 +92,12 @@ REFRESH_LOCK_SECONDS = 15 * 60  # the task's time limit: a killed refresh's lock
 def refresh_shared_reports() -> list[str]:
     """Compute and cache every report that is not cached yet, with its default parameters, as
     those who read everything see it in the site's language; the names of those computed.
-    Nothing when the data and the day are those of the last refresh, or when another refresh
-    is running (a slow one is not stacked on). The reports are computed as an active manager
-    sees them, and not at all where there is none."""
+
+    Nothing when the data and the day are those of the last refresh, when another refresh is
+    running (a slow one is not stacked on) or where no active user reads everything. A report
+    that fails is logged and the others are still computed (the next run tries it again); a
+    write that commits meanwhile ends the run, whose reports would be out of date (the next
+    run starts over)."""
     version = data_version() if settings.REPORT_CACHE_SECONDS else None
     if version is None:
         return []
@@ -97,20 +105,38 @@ def refresh_shared_reports() -> list[str]:
     if cache.get(REFRESHED) == done or not cache.add(REFRESHING, True, REFRESH_LOCK_SECONDS):
         return []
     try:
-        reader = _shared_reader()
-        if reader is None:
-            return []
-        with translation.override(settings.LANGUAGE_CODE):
-            computed = [view.key for view in REPORTS.values() if _refreshed(view, reader, version)]
-        cache.set(REFRESHED, done, settings.REPORT_CACHE_SECONDS)
-        return computed
+        return _refresh(version, done)
     finally:
         cache.delete(REFRESHING)
 
 
+def _refresh(version: int, done: tuple) -> list[str]:
+    reader = _shared_reader()
+    if reader is None:
+        return []
+    computed, failed = [], False
+    with translation.override(settings.LANGUAGE_CODE):
+        for view in REPORTS.values():
+            try:
+                if _refreshed(view, reader, version):
+                    computed.append(view.key)
+            except Exception:
+                logger.exception("The %s report could not be refreshed", view.key)
+                failed = True
+            if data_version() != version:
+                return computed
+    if not failed:
+        cache.set(REFRESHED, done, settings.REPORT_CACHE_SECONDS)
+    return computed
+
+
 def _shared_reader() -> User | None:
-    managers = User.objects.filter(is_active=True, groups__name=Role.MANAGER)
-    return managers.order_by("pk").first()
+    """An active user who reads everything, a manager first."""
+    readers = User.objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(groups__name__in=READ_ALL_ROLES)
+    )
+    first = Case(When(groups__name=Role.MANAGER, then=0), default=1)
+    return readers.annotate(first=first).order_by("first", "pk").first()
 
 
 def _refreshed(view, reader, version: int) -> bool:

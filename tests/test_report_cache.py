@@ -261,7 +261,9 @@ def test_the_refresh_computes_every_report_once_after_a_change(cached):
     opener = as_reader(UserFactory(roles=[Role.STAFF]))
     PartnerFactory()
     assert sorted(refresh_shared_reports()) == sorted(REPORTS)
-    assert refresh_shared_reports() == []  # nothing changed since
+    with CaptureQueriesContext(connection) as queries:
+        assert refresh_shared_reports() == []  # nothing changed since
+    assert len(queries) == 1  # the data version: the day's run is known to be done
     for key in REPORTS:
         assert report_queries(opener, f"/api/v1/reports/{key}/") == [], key
     PartnerFactory()
@@ -276,14 +278,47 @@ def test_the_refresh_leaves_what_was_already_opened(cached, reader):
     assert "overview" not in refresh_shared_reports()
 
 
-def test_no_refresh_without_a_manager_or_while_another_runs(cached):
+def test_no_refresh_without_a_reader_of_everything_or_while_another_runs(cached):
+    UserFactory(roles=[Role.CHAIN_LEADER])
     PartnerFactory()
     assert refresh_shared_reports() == []
-    UserFactory(roles=[Role.MANAGER])
+    UserFactory(roles=[Role.AUDITOR])  # no manager: an auditor reads the same numbers
     cache.add(REFRESHING, True)
     assert refresh_shared_reports() == []
     cache.delete(REFRESHING)
-    assert refresh_shared_reports()
+    assert sorted(refresh_shared_reports()) == sorted(REPORTS)
+
+
+def test_a_failing_report_leaves_the_others_refreshed(cached, monkeypatch, caplog):
+    UserFactory(roles=[Role.MANAGER])
+    PartnerFactory()
+
+    def broken(user, params):
+        raise RuntimeError("broken")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(REPORTS["overview"], "build", staticmethod(broken))
+        assert sorted(refresh_shared_reports()) == sorted(set(REPORTS) - {"overview"})
+    assert "The overview report could not be refreshed" in caplog.text
+    assert cache.get(REFRESHING) is None
+    assert refresh_shared_reports() == ["overview"]  # tried again at the next run
+
+
+def test_a_write_during_the_refresh_ends_it(cached, monkeypatch):
+    UserFactory(roles=[Role.MANAGER])
+    PartnerFactory()
+    first = next(iter(REPORTS.values()))
+    build = first.build
+
+    def build_then_write(user, params):
+        report = build(user, params)
+        PartnerFactory()
+        return report
+
+    with monkeypatch.context() as patched:
+        patched.setattr(first, "build", staticmethod(build_then_write))
+        assert refresh_shared_reports() == [first.key]  # computed, not cached: out of date
+    assert sorted(refresh_shared_reports()) == sorted(REPORTS)
 
 
 def test_the_dashboard_opens_on_the_refreshed_report(cached, client):

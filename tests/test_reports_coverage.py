@@ -135,6 +135,16 @@ def test_a_partner_counts_once_per_chain_and_once_per_industry(api, district):
     ]
 
 
+def test_groups_come_in_the_order_of_their_names_with_none_last(api, district):
+    """Created after the others, an industry whose name sorts first is listed first; the
+    partners without a steward, industry or chain come last, as “(none)”."""
+    district.fourth.industries.add(IndustryFactory(name="0 先进制造"))
+    body = api.get(URL, {"year": 2024}).json()
+    assert [row[0] for row in rows(body, "by_industry")] == ["0 先进制造", "A 高精尖", "B 航空"]
+    assert [row[0] for row in rows(body, "by_steward")] == ["王芳", "李雷", "（无）"]
+    assert [row[0] for row in rows(body, "by_chain")] == ["A 智能制造", "（无）"]
+
+
 def test_an_empty_period_counts_no_interactions(api, district):
     body = api.get(URL, {"since": "2020-01-01", "until": "2020-12-31"}).json()
     assert body["figures"]["interactions"] == 0

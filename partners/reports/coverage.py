@@ -9,11 +9,11 @@ Partners withdrawn or archived are left out. Filters: ``industry`` (and below), 
 ``zone`` and ``steward`` select the partners; for the interactions per month, ``steward``
 selects who recorded them and the other filters their partner.
 
-A fixed number of queries whatever the data: the industry tree (only with ``industry``; once
-for the partners, once for the interactions), the cadence rules and the roster year twice (for
-the overdue test and for the days), then the three breakdowns (the totals are the steward
-groups' sums), the names of the stewards and recorders, the overdue list and the interactions
-per month."""
+At most fifteen queries whatever the data: the industry tree (only with ``industry``; once for
+the partners, once for the interactions), the cadence rules and the roster year twice (for the
+overdue test and for the days), then the three breakdowns (the totals are the steward groups'
+sums), the names of the stewards and recorders, of the industries and of the chains (each
+skipped when there is none to name), the overdue list and the interactions per month."""
 
 import datetime as dt
 
@@ -162,28 +162,30 @@ def _groups(partners, key: str, overdue: Q, distinct: bool = False) -> dict:
 
 
 def _rows(groups: dict, names: dict, column: str) -> list[dict]:
-    """One row per group, in the order of its sort key in ``names`` (``{pk: (sort key,
-    name)}``); the group without a value (no steward, industry or chain) last, named
-    “(none)”."""
-    none = ("", str(_("(none)")))
-    ordered = sorted(groups.items(), key=lambda item: (item[0] is None, names.get(item[0], none)))
+    """One row per group, in the order of ``names`` (``{pk: (position, name)}``, read in the
+    database's order); the group without a value (no steward, industry or chain) last, named
+    “(none)”, as is one whose record went between the two queries."""
+    none = (len(names), str(_("(none)")))
+    ordered = sorted(groups.items(), key=lambda item: names.get(item[0], none)[0])
     return [{column: names.get(key, none)[1], **_coverage(counts)} for key, counts in ordered]
 
 
 def _names(model, groups: dict) -> dict:
-    """``{pk: (name, name)}`` of the industries or chains grouped."""
-    rows = model.objects.filter(pk__in=groups.keys() - {None}).values_list("pk", "name")
-    return {pk: (name, name) for pk, name in rows}
+    """``{pk: (position, name)}`` of the industries or chains grouped, by name."""
+    rows = model.objects.filter(pk__in=groups.keys() - {None}).order_by("name", "pk")
+    return {pk: (n, name) for n, (pk, name) in enumerate(rows.values_list("pk", "name"))}
 
 
-def _users(ids: set) -> dict:
-    """``{pk: (username, display name)}`` of the stewards and recorders, read once after
-    grouping: joined to the groups' rows, each user was matched to every partner and
-    interaction counted (at ten times district scale, half the time of the interactions per
-    month). Rows are ordered by username, as staff are listed everywhere."""
-    users = User.objects.filter(pk__in=set(ids) - {None})
+def _users(ids) -> dict:
+    """``{pk: (position, display name)}`` of the stewards and recorders by username, as staff
+    are listed everywhere. Read once after grouping: joined to the groups' rows, each user was
+    matched to every partner and interaction counted (at ten times district scale, half the
+    time of the interactions per month). The database orders them, as it orders the names."""
+    users = User.objects.filter(pk__in=set(ids) - {None}).order_by("username")
     users = users.values_list("pk", "username", "full_name")
-    return {pk: (username, User.display_name(name, username)) for pk, username, name in users}
+    return {
+        pk: (n, User.display_name(name, username)) for n, (pk, username, name) in enumerate(users)
+    }
 
 
 def _overdue_rows(overdue, count: int) -> QueryRows:
@@ -253,5 +255,5 @@ def _interaction_rows(counts: dict, users: dict) -> list[dict]:
     )
     return [
         {"steward": name, "month": first_day.strftime("%Y-%m"), "interactions": n}
-        for (_username, name), first_day, n in ordered
+        for (_position, name), first_day, n in ordered
     ]
