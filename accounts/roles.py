@@ -49,6 +49,8 @@ def no_object(user, obj) -> bool:
 # Managers may do everything but manage users; auditors and staff read everything.
 can_manage = is_administrator | is_manager
 can_read_all = can_manage | is_staff_member | is_auditor
+# The roles of ``can_read_all`` (superusers too), for queries that look for such a user.
+READ_ALL_ROLES = (Role.ADMINISTRATOR, Role.MANAGER, Role.STAFF, Role.AUDITOR)
 has_a_role = can_read_all | is_chain_leader
 
 

@@ -30,9 +30,11 @@ from django.db.models import Case, Q, When
 from django.utils import timezone, translation
 
 from accounts.models import User
-from accounts.roles import Role, can_read_all
+from accounts.roles import READ_ALL_ROLES, Role, can_read_all
 from core.data_version import data_version
 from core.reports import REPORTS, Figure, Report, ShownRows, Table, head_rows
+
+logger = logging.getLogger(__name__)
 
 
 def shown(report: Report) -> Report:
@@ -81,9 +83,6 @@ def cached_report(build, name: str, user, params: dict) -> Report:
     return report
 
 
-logger = logging.getLogger(__name__)
-# The roles that read everything (``accounts.roles.can_read_all``), besides superusers.
-READ_ALL_ROLES = (Role.ADMINISTRATOR, Role.MANAGER, Role.STAFF, Role.AUDITOR)
 REFRESHED = "report-refresh:done"
 REFRESHING = "report-refresh:running"
 REFRESH_LOCK_SECONDS = 15 * 60  # the task's time limit: a killed refresh's lock expires with it

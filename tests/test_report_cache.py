@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import READ_ALL_ROLES, Role, can_read_all
 from chains.models import ChainLeaderAppointment
 from core.data_version import (
     FUNCTION,
@@ -330,3 +330,9 @@ def test_the_dashboard_opens_on_the_refreshed_report(cached, client):
         assert client.get("/dashboard/", {"report": "overview"}).status_code == 200
     # The page's steward filter joins partners; the overview reads them FROM partners_partner.
     assert not any('FROM "partners_partner"' in query["sql"] for query in queries)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_refresh_looks_for_the_roles_that_read_everything(role):
+    """``READ_ALL_ROLES`` (the refresh's reader, a query) says what ``can_read_all`` decides."""
+    assert can_read_all(UserFactory(roles=[role])) == (role in READ_ALL_ROLES)
