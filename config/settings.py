@@ -203,8 +203,9 @@ REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=3600)
 # Every this many seconds the worker computes, if the data changed, the reports as those who read
 # everything open them, so that they rarely wait (core/report_cache.py); 0 turns it off. Off by
 # default when the cache is each process's own memory: the web server would not see it.
+CACHE_IS_PROCESS_MEMORY = "locmem" in CACHES["default"]["BACKEND"].lower()
 REPORT_REFRESH_SECONDS = env.int(
-    "REPORT_REFRESH_SECONDS", default=0 if "locmem" in CACHES["default"]["BACKEND"] else 60
+    "REPORT_REFRESH_SECONDS", default=0 if CACHE_IS_PROCESS_MEMORY else 60
 )
 # Excel exports of a list (…/export/) with more rows than this are refused with 400.
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200_000)

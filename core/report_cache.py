@@ -26,11 +26,10 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, Q, When
 from django.utils import timezone, translation
 
-from accounts.models import User
-from accounts.roles import READ_ALL_ROLES, Role, can_read_all
+from accounts.roles import can_read_all
+from accounts.selectors import a_reader_of_everything
 from core.data_version import data_version
 from core.reports import REPORTS, Figure, Report, ShownRows, Table, head_rows
 
@@ -67,11 +66,16 @@ def _key(name: str, user, params: dict, version: int) -> str:
     return f"report:{name}:{version}:{audience}:{language}:{timezone.localdate()}:{digest}"
 
 
+def _current_version() -> int | None:
+    """The data version, or None when reports are not cached (no cache, or SQLite)."""
+    return data_version() if settings.REPORT_CACHE_SECONDS else None
+
+
 def cached_report(build, name: str, user, params: dict) -> Report:
     """``build(user, params)`` from the cache when the data has not changed since it was
     computed; computed and cached otherwise. A report computed while a write committed is
     returned but not cached."""
-    version = data_version() if settings.REPORT_CACHE_SECONDS else None
+    version = _current_version()
     if version is None:
         return shown(build(user, params))
     key = _key(name, user, params, version)
@@ -97,7 +101,7 @@ def refresh_shared_reports() -> list[str]:
     that fails is logged and the others are still computed (the next run tries it again); a
     write that commits meanwhile ends the run, whose reports would be out of date (the next
     run starts over)."""
-    version = data_version() if settings.REPORT_CACHE_SECONDS else None
+    version = _current_version()
     if version is None:
         return []
     done = (version, timezone.localdate().isoformat())
@@ -110,14 +114,14 @@ def refresh_shared_reports() -> list[str]:
 
 
 def _refresh(version: int, done: tuple) -> list[str]:
-    reader = _shared_reader()
+    reader = a_reader_of_everything()
     if reader is None:
         return []
     computed, failed = [], False
     with translation.override(settings.LANGUAGE_CODE):
         for view in REPORTS.values():
             try:
-                if _refreshed(view, reader, version):
+                if _refreshed(view, reader):
                     computed.append(view.key)
             except Exception:
                 logger.exception("The %s report could not be refreshed", view.key)
@@ -129,19 +133,10 @@ def _refresh(version: int, done: tuple) -> list[str]:
     return computed
 
 
-def _shared_reader() -> User | None:
-    """An active user who reads everything, a manager first."""
-    readers = User.objects.filter(is_active=True).filter(
-        Q(is_superuser=True) | Q(groups__name__in=READ_ALL_ROLES)
-    )
-    first = Case(When(groups__name=Role.MANAGER, then=0), default=1)
-    return readers.annotate(first=first).order_by("first", "pk").first()
-
-
-def _refreshed(view, reader, version: int) -> bool:
+def _refreshed(view, reader) -> bool:
     """Cache ``view``'s report with its default parameters unless it is cached already."""
     params = view.parameters({})
-    if cache.get(_key(view.key, reader, params, version)) is not None:
+    if is_cached(view.key, reader, params):
         return False
     cached_report(view.build, view.key, reader, params)
     return True
@@ -149,5 +144,5 @@ def _refreshed(view, reader, version: int) -> bool:
 
 def is_cached(name: str, user, params: dict) -> bool:
     """Whether ``user`` would be served report ``name`` from the cache now."""
-    version = data_version() if settings.REPORT_CACHE_SECONDS else None
+    version = _current_version()
     return version is not None and cache.get(_key(name, user, params, version)) is not None

@@ -30,7 +30,7 @@ def run_import(batch_id: int) -> None:
     soft_time_limit=report_cache.REFRESH_LOCK_SECONDS - 60,
 )
 def refresh_reports() -> None:
-    if "locmem" in settings.CACHES["default"]["BACKEND"].lower():
+    if settings.CACHE_IS_PROCESS_MEMORY:
         # Beat schedules the refresh when its own CACHE_URL is shared; this worker's is not.
         logger.warning("Reports refreshed into the worker's memory: set CACHE_URL to share them")
     report_cache.refresh_shared_reports()

@@ -96,7 +96,7 @@ def visit_coverage(user, params: dict) -> Report:
         {key: sum(group[key] for group in by_steward.values()) for key in ("partners", "overdue")}
     )
     interactions = _interactions_by_month(params)
-    users = _users(by_steward.keys() | interactions.keys())
+    users = _users(by_steward.keys() | {recorder for recorder, _month, _n in interactions})
     interaction_rows = _interaction_rows(interactions, users)
     values = {**totals, "interactions": sum(row["interactions"] for row in interaction_rows)}
     return Report(
@@ -224,8 +224,9 @@ def _overdue_rows(overdue, count: int) -> QueryRows:
     return QueryRows(rows, row, count)
 
 
-def _interactions_by_month(params: dict) -> dict:
-    """The interactions of the period per recorder and month, ``{recorder: {month: count}}``."""
+def _interactions_by_month(params: dict) -> list[tuple]:
+    """The interactions of the period per recorder and month: ``(recorder, month's first day,
+    count)``."""
     period = params["period"]
     condition = partner_condition({**params, "steward": None}, "partner")
     if params.get("steward"):
@@ -233,27 +234,19 @@ def _interactions_by_month(params: dict) -> dict:
     month = TruncMonth(
         "occurred_at", tzinfo=timezone.get_current_timezone(), output_field=DateField()
     )
-    rows = (
+    return list(
         Interaction.objects.filter(occurred_at__gte=period.start(), occurred_at__lt=period.end())
         .filter(condition)
         .order_by()
         .values_list("recorded_by", month)
         .annotate(interactions=Count("*"))
     )
-    counts: dict = {}
-    for recorder, first_day, interactions in rows:
-        counts.setdefault(recorder, {})[first_day] = interactions
-    return counts
 
 
-def _interaction_rows(counts: dict, users: dict) -> list[dict]:
+def _interaction_rows(interactions: list[tuple], users: dict) -> list[dict]:
     """One row per recorder and month, by the recorder's username, then month."""
-    ordered = sorted(
-        (users[recorder], first_day, n)
-        for recorder, months in counts.items()
-        for first_day, n in months.items()
-    )
+    ordered = sorted((users[recorder], month, n) for recorder, month, n in interactions)
     return [
-        {"steward": name, "month": first_day.strftime("%Y-%m"), "interactions": n}
-        for (_position, name), first_day, n in ordered
+        {"steward": name, "month": month.strftime("%Y-%m"), "interactions": n}
+        for (_position, name), month, n in ordered
     ]
