@@ -173,7 +173,7 @@ def export_child() -> None:
 
 def reports_refreshed(runs: int) -> dict:
     """What the worker's refresh takes after a change (``core.report_cache``): every report
-    computed with its default parameters, as a manager sees it, from an empty cache."""
+    computed with its default parameters, as readers of everything see it, from an empty cache."""
     from django.core.cache import cache
     from django.test import override_settings
 
