@@ -5,10 +5,14 @@ fraction ``f`` of the ordered non-null values, interpolated linearly between the
 (the median is ``f = 0.5``). SQLite has no such aggregate, so ``register_sqlite_aggregates``
 gives each SQLite connection one computing the same thing, the way Django itself gives SQLite
 its ``STDDEV_POP`` and ``VAR_SAMP``; reports then compute percentiles in the database on both.
+
+``JSONBuild`` alone is PostgreSQL's only: its callers (``core.api.rows``,
+``core.inline_relations``) take another way elsewhere.
 """
 
 import math
 
+from django.db import models
 from django.db.models import Aggregate, DateTimeField, FloatField, Func
 from django.db.models.functions import Cast
 
@@ -112,3 +116,29 @@ def register_sqlite_aggregates(sender, connection, **kwargs) -> None:
     """``connection_created`` receiver: adds the aggregates to each new SQLite connection."""
     if connection.vendor == "sqlite":
         connection.connection.create_aggregate(SQLITE_PERCENTILE, 2, _SQLitePercentile)
+
+
+class JSONBuild(Func):
+    """PostgreSQL's ``json_build_object``: an object with its keys in the order given, as the
+    serializer writes them (``jsonb``, which Django's ``JSONObject`` builds, sorts them). The
+    keys, a serializer's field names, are written into the SQL as literals: a parameter each
+    would add three expressions per key for every query to resolve and compile."""
+
+    function = "JSON_BUILD_OBJECT"
+    # ``json``, which psycopg reads into Python itself (Django's JSONField expects the text it
+    # is given for ``jsonb`` and would parse it again).
+    output_field = models.Field()
+
+    def __init__(self, **values):
+        if not all(key.isidentifier() for key in values):
+            raise ValueError(f"keys must be identifiers: {list(values)}")
+        super().__init__(*values.values())
+        self.keys = list(values)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for key, value in zip(self.keys, self.get_source_expressions(), strict=True):
+            sql, value_params = compiler.compile(value)
+            parts.append(f"'{key}', {sql}")
+            params.extend(value_params)
+        return f"{self.function}({', '.join(parts)})", params

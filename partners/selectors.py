@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.roles import can_manage, can_read_all, is_chain_leader, is_staff_member
 from chains.models import ChainLeaderAppointment, ChainSegment, Industry
 from chains.selectors import chain_list, roster_year
+from core.inline_relations import InlineRelation, with_inline_relations
 from core.selectors import filter_archived
 from partners.models import (
     Carrier,
@@ -52,7 +53,8 @@ def partner_list(user, *, archived: bool | None = False) -> QuerySet[Partner]:
     of queries whatever the page. Industries and tags come with the fields the references to
     them show. The API's list reads rows instead (``core.api.rows``), which drops these
     prefetches and reads what its serializer shows, as the partner export reads rows of its
-    own (``partners.exports``); pages use them."""
+    own (``partners.exports``); pages use them. The detail drops them too and reads its own
+    relations (``DETAIL_RELATIONS``): a relation the detail shows goes there."""
     queryset = Partner.objects.select_related("carrier", "steward").prefetch_related(
         Prefetch("industries", queryset=Industry.objects.only("name", "kind")),
         Prefetch("tags", queryset=QualificationTag.objects.only("name")),
@@ -74,28 +76,34 @@ def partner_list_with_relations() -> QuerySet[Partner]:
     )
 
 
+# What a partner's detail reads with it (``core.inline_relations``): on PostgreSQL in the
+# partner's own query, elsewhere in a prefetch query each.
+DETAIL_RELATIONS = (
+    InlineRelation("industries"),
+    InlineRelation("tags"),
+    InlineRelation("segments", related=("chain",)),
+    InlineRelation("contacts"),  # each contact's partner is this one, as after a prefetch
+    InlineRelation(
+        "chain_leader_appointments",
+        related=("chain",),
+        queryset=ChainLeaderAppointment.objects.filter(year=Subquery(roster_year())),
+        to_attr="current_appointments",
+    ),
+    InlineRelation(
+        "change_requests",
+        related=("requested_by",),
+        queryset=PartnerChangeRequest.objects.filter(status="pending"),
+        to_attr="pending_change_requests",
+    ),
+)
+
+
 def partner_detail(user) -> QuerySet[Partner]:
-    """One partner with contacts, segments, its event, the current roster's appointments and
-    any pending change request (archived ones included, so that they can be restored)."""
-    return (
-        partner_list(user, archived=None)
-        .select_related("joined_at_event")
-        .prefetch_related(
-            "contacts",  # each contact's partner is set to this one by the prefetch itself
-            Prefetch(
-                "chain_leader_appointments",
-                queryset=ChainLeaderAppointment.objects.filter(
-                    year=Subquery(roster_year())
-                ).select_related("chain"),
-                to_attr="current_appointments",
-            ),
-            Prefetch(
-                "change_requests",
-                queryset=PartnerChangeRequest.objects.filter(status="pending"),
-                to_attr="pending_change_requests",
-            ),
-        )
-    )
+    """One partner with industries, tags, segments, contacts, its event, the current roster's
+    appointments and any pending change request (archived ones included, so that they can be
+    restored)."""
+    queryset = partner_list(user, archived=None).prefetch_related(None)
+    return with_inline_relations(queryset.select_related("joined_at_event"), DETAIL_RELATIONS)
 
 
 def contact_list(user) -> QuerySet[ContactPerson]:

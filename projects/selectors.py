@@ -4,12 +4,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, can_read_all
+from core.inline_relations import InlineRelation, with_inline_relations
 from core.selectors import filter_archived
 from projects.models import Event, Project, Stage, StageChange
 
@@ -22,20 +23,23 @@ def project_list(user, *, archived: bool | None = False) -> QuerySet[Project]:
     return queryset if can_read_all(user) else queryset.none()
 
 
+# What a project's detail reads with it (``core.inline_relations``): on PostgreSQL in the
+# project's own query, elsewhere in a prefetch query each.
+DETAIL_RELATIONS = (
+    InlineRelation("industries"),
+    InlineRelation("investors"),
+    InlineRelation(
+        "stage_changes",
+        related=("changed_by",),
+        queryset=StageChange.objects.order_by("changed_at", "pk"),
+    ),
+)
+
+
 def project_detail(user) -> QuerySet[Project]:
-    return (
-        project_list(user, archived=None)
-        .select_related("carrier")
-        .prefetch_related(
-            "investors",
-            Prefetch(
-                "stage_changes",
-                queryset=StageChange.objects.select_related("changed_by").order_by(
-                    "changed_at", "pk"
-                ),
-            ),
-        )
-    )
+    """One project with its industries, investors and stage history."""
+    queryset = project_list(user, archived=None).prefetch_related(None).select_related("carrier")
+    return with_inline_relations(queryset, DETAIL_RELATIONS)
 
 
 def stage_change_list(user) -> QuerySet[StageChange]:

@@ -47,6 +47,18 @@ def test_create_starts_as_a_lead_with_history_and_investors(api):
     assert body["investors"] == [{"id": investor.pk, "name": investor.name, "short_name": "京东"}]
 
 
+def test_a_stage_change_without_its_recorder_shows_none(api, manager):
+    """History made by an import or a task has no recorder: ``null``, not an empty user."""
+    project = make()  # by no one
+    project_change_stage(project=project, to_stage=Stage.NEGOTIATING, actor=manager)
+    body = api.get(f"{URL}{project.pk}/").json()
+    recorders = [change["changed_by"] for change in body["stage_changes"]]
+    assert recorders == [
+        None,
+        {"id": manager.pk, "username": manager.username, "full_name": manager.full_name},
+    ]
+
+
 @pytest.mark.parametrize("field", ["stage", "drop_reason"])
 def test_a_plain_patch_of_the_stage_is_refused(api, field):
     project = make()

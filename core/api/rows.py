@@ -39,34 +39,10 @@ from django.db.models.functions import Cast
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from core.sql import JSONBuild
+
 # The column of a page read whole as JSON text (``RowPlan.values``).
 ROW = "_row"
-
-
-class JSONBuild(Func):
-    """PostgreSQL's ``json_build_object``: an object with its keys in the order given, as the
-    serializer writes them (``jsonb``, which Django's ``JSONObject`` builds, sorts them). The
-    keys, a serializer's field names, are written into the SQL as literals: a parameter each
-    would add three expressions per key for every query to resolve and compile."""
-
-    function = "JSON_BUILD_OBJECT"
-    # ``json``, which psycopg reads into Python itself (Django's JSONField expects the text it
-    # is given for ``jsonb`` and would parse it again).
-    output_field = models.Field()
-
-    def __init__(self, **values):
-        if not all(key.isidentifier() for key in values):
-            raise ValueError(f"keys must be identifiers: {list(values)}")
-        super().__init__(*values.values())
-        self.keys = list(values)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        parts, params = [], []
-        for key, value in zip(self.keys, self.get_source_expressions(), strict=True):
-            sql, value_params = compiler.compile(value)
-            parts.append(f"'{key}', {sql}")
-            params.extend(value_params)
-        return f"{self.function}({', '.join(parts)})", params
 
 
 @dataclass
