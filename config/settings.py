@@ -99,11 +99,17 @@ DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=No
 # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost; for the reports'
 # aggregates over millions of rows the compiling took longer than it saved (0.7 s of a 1.8 s
 # query, docs/BENCHMARKS.md), so the app's connections turn it off unless DATABASE_JIT is set.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env.bool(
-    "DATABASE_JIT", default=False
-):
+_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if _POSTGRESQL and not env.bool("DATABASE_JIT", default=False):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+# Prepared statements: psycopg prepares a query the fifth time a connection runs it, and
+# PostgreSQL then parses it no more and plans it once where a generic plan does as well (list
+# and detail served a fifth more requests, docs/BENCHMARKS.md, ninth round). Django leaves them
+# off for connection poolers in transaction mode; DATABASE_PREPARED_STATEMENTS=0 does too.
+if _POSTGRESQL and env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

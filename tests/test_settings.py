@@ -54,11 +54,11 @@ def test_language_and_time_zone_defaults(settings):
     assert settings.USE_TZ is True
 
 
-def _connection_options(**env_overrides) -> str:
+def _connection_options(key: str = "options", **env_overrides) -> str:
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; "
         "django.setup(); from django.db import connection; "
-        "print(connection.settings_dict.get('OPTIONS', {}).get('options', ''))"
+        f"print(connection.settings_dict.get('OPTIONS', {{}}).get({key!r}, ''))"
     )
     result = run("-c", code, **env_overrides)
     assert result.returncode == 0, result.stderr
@@ -80,6 +80,40 @@ def test_jit_is_left_to_the_server_when_asked():
     ``DATABASE_URL`` of make test)."""
     assert "-c jit=off" in _connection_options(DATABASE_JIT="0")
     assert "jit" not in _connection_options(DATABASE_JIT="1")
+
+
+@pytest.mark.django_db
+def test_a_query_run_often_is_prepared_once_per_connection():
+    """From its fifth run on a connection a query is a prepared statement, its values bound as
+    parameters (PostgreSQL lists the session's in pg_prepared_statements)."""
+    from partners.models import Partner
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%"name" = $1 AND "partners_partner"."short_name" = $2%'],
+            )
+            return cursor.fetchone()[0]
+
+    def run_query(name: str) -> None:  # a query of this test only
+        list(Partner.objects.filter(short_name=name, name=name).values_list("uscc"))
+
+    for _ in range(4):
+        run_query("甲")
+    assert prepared() == 0
+    for name in ("乙", "丙"):
+        run_query(name)
+    assert prepared() == 1
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    """``DATABASE_PREPARED_STATEMENTS=0`` (for a connection pooler in transaction mode):
+    Django's defaults, the values bound in the client and nothing prepared."""
+    assert _connection_options("prepare_threshold") == "5"
+    assert _connection_options("server_side_binding") == "True"
+    assert _connection_options("prepare_threshold", DATABASE_PREPARED_STATEMENTS="0") == ""
+    assert _connection_options("server_side_binding", DATABASE_PREPARED_STATEMENTS="0") == ""
 
 
 @pytest.mark.parametrize(
