@@ -103,10 +103,12 @@ _POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if _POSTGRESQL and not env.bool("DATABASE_JIT", default=False):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
-# Prepared statements: psycopg prepares a query the fifth time a connection runs it, and
-# PostgreSQL then parses it no more and plans it once where a generic plan does as well (list
-# and detail served a fifth more requests, docs/BENCHMARKS.md, ninth round). Django leaves them
-# off for connection poolers in transaction mode; DATABASE_PREPARED_STATEMENTS=0 does too.
+# Prepared statements: psycopg prepares a query once a connection has run it five times, and
+# PostgreSQL then parses it no more, and stops planning it if its generic plan is estimated to
+# cost no more than the custom ones (list and detail served a fifth more requests,
+# docs/BENCHMARKS.md, ninth round). Django leaves them off for connection poolers in
+# transaction mode; DATABASE_PREPARED_STATEMENTS=0 does too. core.checks.E002 keeps imports
+# within the bound parameters a statement may have.
 if _POSTGRESQL and env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options.update(server_side_binding=True, prepare_threshold=5)

@@ -26,3 +26,23 @@ def require_secret_key() -> None:
 @register(Tags.security, deploy=True)
 def check_secret_key(app_configs, **kwargs) -> list[Error]:
     return [] if secret_key_is_set() else [Error(NOT_CONFIGURED_MESSAGE, id="core.E001")]
+
+
+# PostgreSQL takes at most 65,535 parameters in one statement when values are bound on the
+# server (prepared statements), and an import reads and replaces its rows' links with one
+# ``IN`` list each.
+MAX_BOUND_PARAMETERS = 65_535
+
+
+@register(Tags.database)
+def check_import_fits_bound_parameters(app_configs, **kwargs) -> list[Error]:
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    if options.get("server_side_binding") is not True:
+        return []
+    if settings.IMPORT_MAX_ROWS < MAX_BOUND_PARAMETERS:
+        return []
+    message = (
+        f"IMPORT_MAX_ROWS ({settings.IMPORT_MAX_ROWS}) must stay below {MAX_BOUND_PARAMETERS} "
+        "with prepared statements on: lower it, or set DATABASE_PREPARED_STATEMENTS=0."
+    )
+    return [Error(message, id="core.E002")]

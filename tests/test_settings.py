@@ -84,8 +84,8 @@ def test_jit_is_left_to_the_server_when_asked():
 
 @pytest.mark.django_db
 def test_a_query_run_often_is_prepared_once_per_connection():
-    """From its fifth run on a connection a query is a prepared statement, its values bound as
-    parameters (PostgreSQL lists the session's in pg_prepared_statements)."""
+    """After five runs on a connection a query is a prepared statement, its values bound as
+    parameters (PostgreSQL lists the session's in pg_prepared_statements), and stays one."""
     from partners.models import Partner
 
     def prepared() -> int:
@@ -99,21 +99,35 @@ def test_a_query_run_often_is_prepared_once_per_connection():
     def run_query(name: str) -> None:  # a query of this test only
         list(Partner.objects.filter(short_name=name, name=name).values_list("uscc"))
 
-    for _ in range(4):
+    for _ in range(5):
         run_query("甲")
     assert prepared() == 0
-    for name in ("乙", "丙"):
-        run_query(name)
+    run_query("乙")
+    assert prepared() == 1
+    run_query("丙")
     assert prepared() == 1
 
 
 def test_prepared_statements_can_be_turned_off_for_a_pooler():
     """``DATABASE_PREPARED_STATEMENTS=0`` (for a connection pooler in transaction mode):
-    Django's defaults, the values bound in the client and nothing prepared."""
-    assert _connection_options("prepare_threshold") == "5"
-    assert _connection_options("server_side_binding") == "True"
-    assert _connection_options("prepare_threshold", DATABASE_PREPARED_STATEMENTS="0") == ""
-    assert _connection_options("server_side_binding", DATABASE_PREPARED_STATEMENTS="0") == ""
+    Django's defaults, the values bound in the client and no threshold to prepare at."""
+    on, off = {"DATABASE_PREPARED_STATEMENTS": "1"}, {"DATABASE_PREPARED_STATEMENTS": "0"}
+    assert _connection_options("prepare_threshold", **on) == "5"
+    assert _connection_options("server_side_binding", **on) == "True"
+    assert _connection_options("prepare_threshold", **off) == ""
+    assert _connection_options("server_side_binding", **off) == ""
+
+
+@pytest.mark.parametrize(
+    ("rows", "prepared", "refused"),
+    [("65535", "1", True), ("65534", "1", False), ("100000", "0", False)],
+)
+def test_an_import_too_long_for_bound_parameters_is_refused_at_start(rows, prepared, refused):
+    """An import's ``IN`` lists hold one parameter per row, and PostgreSQL takes at most
+    65,535 bound parameters in a statement."""
+    env = {"IMPORT_MAX_ROWS": rows, "DATABASE_PREPARED_STATEMENTS": prepared, "DEBUG": "1"}
+    result = run("manage.py", "check", **env)
+    assert (result.returncode != 0, "core.E002" in result.stderr) == (refused, refused)
 
 
 @pytest.mark.parametrize(
