@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 NOT_CONFIGURED_MESSAGE = (
     "SECRET_KEY is not set. Set the SECRET_KEY environment variable (a long random string) "
@@ -36,8 +37,7 @@ MAX_BOUND_PARAMETERS = 65_535
 
 @register(Tags.database)
 def check_import_fits_bound_parameters(app_configs, **kwargs) -> list[Error]:
-    options = settings.DATABASES["default"].get("OPTIONS", {})
-    if options.get("server_side_binding") is not True:
+    if not getattr(connection.features, "uses_server_side_binding", False):  # PostgreSQL's
         return []
     if settings.IMPORT_MAX_ROWS < MAX_BOUND_PARAMETERS:
         return []

@@ -23,7 +23,7 @@ from django.db.models import F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Cast
 from django.db.models.query import ModelIterable
 
-from core.api.rows import through_ordering
+from core.api.rows import outer_through_rows
 from core.sql import JSONBuild
 
 # The annotation holding a relation's records until they are made into instances.
@@ -55,12 +55,16 @@ class InlineRelation:
     def field(self, model):
         return model._meta.get_field(self.name)
 
+    def records(self, model) -> QuerySet:
+        """The related records read, before they are narrowed to one owner: a copy, since the
+        definition is shared by every request."""
+        if self.queryset is None:
+            return self.field(model).related_model._default_manager.all()
+        return self.queryset.all()
+
     def prefetch(self, model) -> Prefetch:
         """The prefetch that reads the same records (on databases other than PostgreSQL)."""
-        if self.queryset is None:
-            queryset = self.field(model).related_model._default_manager.all()
-        else:
-            queryset = self.queryset.all()  # a copy: the definition is shared by every request
+        queryset = self.records(model)
         if self.related:
             queryset = queryset.select_related(*self.related)
         return Prefetch(self.name, queryset=queryset, to_attr=self.to_attr)
@@ -141,16 +145,11 @@ def _records(model, relation: InlineRelation) -> ArraySubquery:
     field = relation.field(model)
     target = field.related_model
     if field.many_to_many:
-        through = field.remote_field.through._default_manager
-        links = through.filter(**{field.m2m_field_name(): OuterRef("pk")})
         prefix = field.m2m_reverse_field_name() + "__"
-        rows = links.order_by(*through_ordering(field))
+        rows = outer_through_rows(field)
         return ArraySubquery(rows.values(item=_json(target, prefix, relation.related)))
-    queryset = relation.queryset
-    if queryset is None:
-        queryset = target._default_manager.all()
     owner = field.field
-    rows = queryset.filter(**{owner.name: OuterRef("pk")})
+    rows = relation.records(model).filter(**{owner.name: OuterRef("pk")})
     ordering = rows.query.order_by or (target._meta.ordering if rows.query.default_ordering else ())
     rows = rows.order_by(*_within_one_owner(ordering, owner), "pk")
     return ArraySubquery(rows.values(item=_json(target, "", relation.related)))

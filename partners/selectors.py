@@ -53,14 +53,18 @@ def partner_list(user, *, archived: bool | None = False) -> QuerySet[Partner]:
     of queries whatever the page. Industries and tags come with the fields the references to
     them show. The API's list reads rows instead (``core.api.rows``), which drops these
     prefetches and reads what its serializer shows, as the partner export reads rows of its
-    own (``partners.exports``); pages use them. The detail drops them too and reads its own
-    relations (``DETAIL_RELATIONS``): a relation the detail shows goes there."""
-    queryset = Partner.objects.select_related("carrier", "steward").prefetch_related(
+    own (``partners.exports``); pages use them. The detail reads its own relations
+    (``DETAIL_RELATIONS``)."""
+    return _partners(archived).prefetch_related(
         Prefetch("industries", queryset=Industry.objects.only("name", "kind")),
         Prefetch("tags", queryset=QualificationTag.objects.only("name")),
         Prefetch("segments", queryset=ChainSegment.objects.select_related("chain")),
     )
-    return filter_archived(queryset, archived)
+
+
+def _partners(archived: bool | None) -> QuerySet[Partner]:
+    """Partners with their carrier and steward: what the list and the detail both read."""
+    return filter_archived(Partner.objects.select_related("carrier", "steward"), archived)
 
 
 def partner_list_with_relations() -> QuerySet[Partner]:
@@ -102,8 +106,8 @@ def partner_detail(user) -> QuerySet[Partner]:
     """One partner with industries, tags, segments, contacts, its event, the current roster's
     appointments and any pending change request (archived ones included, so that they can be
     restored)."""
-    queryset = partner_list(user, archived=None).prefetch_related(None)
-    return with_inline_relations(queryset.select_related("joined_at_event"), DETAIL_RELATIONS)
+    queryset = _partners(archived=None).select_related("joined_at_event")
+    return with_inline_relations(queryset, DETAIL_RELATIONS)
 
 
 def contact_list(user) -> QuerySet[ContactPerson]:

@@ -16,9 +16,13 @@ from projects.models import Event, Project, Stage, StageChange
 
 
 def project_list(user, *, archived: bool | None = False) -> QuerySet[Project]:
-    queryset = Project.objects.select_related("owner", "promoted_at", "signed_at").prefetch_related(
-        "industries"
-    )
+    return _projects(user, archived).prefetch_related("industries")
+
+
+def _projects(user, archived: bool | None) -> QuerySet[Project]:
+    """The projects ``user`` reads, with their owner and events: what the list and the detail
+    both read."""
+    queryset = Project.objects.select_related("owner", "promoted_at", "signed_at")
     queryset = filter_archived(queryset, archived)
     return queryset if can_read_all(user) else queryset.none()
 
@@ -38,7 +42,7 @@ DETAIL_RELATIONS = (
 
 def project_detail(user) -> QuerySet[Project]:
     """One project with its industries, investors and stage history."""
-    queryset = project_list(user, archived=None).prefetch_related(None).select_related("carrier")
+    queryset = _projects(user, archived=None).select_related("carrier")
     return with_inline_relations(queryset, DETAIL_RELATIONS)
 
 

@@ -171,8 +171,12 @@ def test_an_empty_key_among_the_related_records_reads_as_none(busy_partner):
 
 
 def test_a_distinct_query_reads_its_relations_too(busy_partner):
-    partners = with_inline_relations(Partner.objects.distinct(), DETAIL_RELATIONS)
-    assert _related(partners.get(pk=busy_partner.pk))["contacts"]
+    """``DISTINCT`` compares whole rows, relations included (``json`` arrays could not be)."""
+    plain = with_inline_relations(Partner.objects.all(), DETAIL_RELATIONS)
+    distinct = with_inline_relations(Partner.objects.distinct(), DETAIL_RELATIONS)
+    read = _related(distinct.get(pk=busy_partner.pk))
+    assert read == _related(plain.get(pk=busy_partner.pk))
+    assert len(read["contacts"]) == 2
 
 
 def test_elsewhere_than_postgresql_the_relations_are_prefetched(busy_partner, monkeypatch):

@@ -91,7 +91,7 @@ class _Many:
         writes (a time, a decimal)."""
         if not self.plan.json_safe():
             return None
-        links = _links(self.relation, "", OuterRef("pk"))
+        links = outer_through_rows(self.relation)
         return ArraySubquery(links.values(item=self.plan.json(self.prefix)))
 
 
@@ -271,6 +271,12 @@ def through_rows(relation: models.ManyToManyField, owner_ids: list) -> models.Qu
     """The rows of a many-to-many relation's through table for ``owner_ids``, in the order a
     prefetch lists each owner's related records."""
     return _links(relation, "__in", owner_ids)
+
+
+def outer_through_rows(relation: models.ManyToManyField) -> models.QuerySet:
+    """The through table's rows of the outer query's record, in the order ``through_rows``
+    gives: the rows of a subquery."""
+    return _links(relation, "", OuterRef("pk"))
 
 
 def _links(relation: models.ManyToManyField, lookup: str, owners) -> models.QuerySet:
