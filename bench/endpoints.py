@@ -59,6 +59,8 @@ def endpoints(manager: str = "bench-manager") -> list[Endpoint]:
         ),
         Endpoint("staff home page", "/", steward.username, session=True, target_ms=100),
         Endpoint("search", "/api/v1/search/?q=keji", manager, target_ms=50),
+        # The commonest query: two Chinese characters that 45,735 of 200,000 names contain.
+        Endpoint("search, Chinese", "/api/v1/search/?q=科技", manager, target_ms=50),
         # The engagement lists in their default order, over every row (no target in the issue).
         Endpoint("interaction list", "/api/v1/interactions/?page_size=50", manager),
         Endpoint("follow-up list", "/api/v1/follow-ups/?page_size=50", manager),

@@ -18,9 +18,17 @@ PostgreSQL a trigram index serves them.
 
 A trigram index cannot serve a two-character substring ("通号", the commonest Chinese query),
 so the key also lists every two-character piece of the names that holds a Chinese (non-ASCII)
-character, each as a word marked with a tab: ``"\t交控 \t控科 \t科技 "``. Such a query
-looks for ``"\t通号 "``, which PostgreSQL's trigram index serves and which is found exactly
-where ``"通号"`` is; queries never hold a tab, so no other pattern matches these words.
+character, each as a word between two full-width Ｐ: ``"Ｐ交控Ｐ Ｐ控科Ｐ Ｐ科技Ｐ"``. Such a query
+looks for ``"Ｐ通号Ｐ"``, which PostgreSQL's trigram index serves and which is found exactly
+where ``"通号"`` is. Queries never hold a full-width letter (normalising turns it into its
+ASCII twin), so no other pattern matches these words.
+
+The marks are letters, not white space, because the trigram index splits words at white
+space: a piece marked with a tab was, to the index, a word of its own, the same as a name that
+starts (and ends) with it. The search box's "whole name" and "starts with" tiers then read
+every record that contains the piece to find the few that start with it: 45,735 of 200,000
+partners for "科技" (40–50 ms a tier), 143,256 for "北京" (150 ms). Between two letters, the
+piece neither starts nor ends a word.
 
 Polyphonic characters take the reading pypinyin's phrase dictionary gives them in context
 (重庆 chongqing, 银行 yinhang, 长城 changcheng). Only a leading character that is a common
@@ -36,7 +44,7 @@ from pypinyin import Style, lazy_pinyin
 
 MAX_QUERY_LENGTH = 100
 
-PAIR_MARK = "\t"  # white space: stripped from every query, so no query reaches a pair word
+PAIR_MARK = "\uff30"  # Ｐ: a word character to the trigram index, never in a normalised query
 _WHITE_SPACE = re.compile(r"\s+")
 _NOT_LATIN_OR_DIGIT = re.compile(r"[^a-z0-9]")
 
@@ -113,7 +121,8 @@ def search_key_for(*names: str | None) -> str:
     if not forms:
         return ""
     pairs = dict.fromkeys(pair for name in names for pair in _pairs(normalise(name)))
-    return "".join(f" {word}" for word in (*forms, *(PAIR_MARK + pair for pair in pairs))) + " "
+    pieces = (f"{PAIR_MARK}{pair}{PAIR_MARK}" for pair in pairs)
+    return "".join(f" {word}" for word in (*forms, *pieces)) + " "
 
 
 def substring_pattern(query: str) -> str:
@@ -121,5 +130,5 @@ def substring_pattern(query: str) -> str:
     forms: a two-character query with a Chinese character as its marked word, so that the
     trigram index serves it; any other query as it is."""
     if len(query) == 2 and not query.isascii():
-        return f"{PAIR_MARK}{query} "
+        return f"{PAIR_MARK}{query}{PAIR_MARK}"
     return query

@@ -9,6 +9,8 @@ that writes names that way calls ``fill_search_keys(instances)`` before ``bulk_c
 ``rebuild_search_keys(queryset, sources)`` after an ``update()``.
 """
 
+import re
+
 from django.db import migrations, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -56,10 +58,40 @@ def fill_search_keys(instances) -> None:
 def rebuild_search_keys(queryset, sources: tuple[str, ...], *, batch_size: int = 1000) -> int:
     """Recompute the stored keys of the rows of ``queryset`` from the ``sources`` fields and
     write those that changed; returns how many. Works on a migration's historical models too."""
+    return _rewrite_keys(
+        queryset,
+        lambda row: search_key_for(*(getattr(row, name) for name in sources)),
+        sources,
+        batch_size,
+    )
+
+
+def rewrite_search_keys(queryset, pattern: re.Pattern, replacement: str, **kw) -> int:
+    """Rewrite the stored keys of ``queryset`` with ``pattern.sub(replacement, key)`` and write
+    those that changed; returns how many. For a change of the key's layout that needs no name
+    read again (no pinyin computed), in either direction. Works on historical models too."""
+    return _rewrite_keys(queryset, lambda row: pattern.sub(replacement, row.search_key), (), **kw)
+
+
+# The two layouts of a key's pieces: a tab in front (until migrations 0013/0007/0006
+# search_key_piece_mark), then a full-width Ｐ on either side (``core.search_text``).
+TABBED_PIECE = re.compile(r"(?<= )\t(\S\S)(?= )")
+MARKED_PIECE = re.compile(r"(?<= )\uff30(\S\S)\uff30(?= )")
+
+
+def mark_pieces(queryset, *, undo: bool = False) -> int:
+    """Move the stored keys of ``queryset`` from the tabbed layout of pieces to the marked one
+    (or back, with ``undo``); returns how many rows changed."""
+    if undo:
+        return rewrite_search_keys(queryset, MARKED_PIECE, "\t\\1")
+    return rewrite_search_keys(queryset, TABBED_PIECE, "\uff30\\1\uff30")
+
+
+def _rewrite_keys(queryset, key_of, sources, batch_size: int = 1000) -> int:
     changed = []
     rows = queryset.only("pk", "search_key", *sources).order_by("pk").iterator(chunk_size=2000)
     for row in rows:
-        key = search_key_for(*(getattr(row, name) for name in sources))
+        key = key_of(row)
         if key != row.search_key:
             row.search_key = key
             changed.append(row)

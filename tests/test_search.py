@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from chains.models import ChainLeaderAppointment, IndustryChain
 from core.search_text import name_forms, normalise, search_key_for, substring_pattern
-from core.searchable import fill_search_keys, rebuild_search_keys
+from core.searchable import fill_search_keys, mark_pieces, rebuild_search_keys
 from partners.models import Partner
 from partners.services import partner_update
 from partners.uscc import with_check_character
@@ -53,7 +53,7 @@ def crsc(db):
 
 
 def test_a_key_holds_the_forms_of_each_name_then_its_chinese_two_character_pieces():
-    assert search_key_for("交控科技") == " 交控科技 jiaokongkeji jkkj \t交控 \t控科 \t科技 "
+    assert search_key_for("交控科技") == " 交控科技 jiaokongkeji jkkj Ｐ交控Ｐ Ｐ控科Ｐ Ｐ科技Ｐ "
     assert search_key_for("北京交控科技有限公司", "交控科技").split()[:6] == [
         "北京交控科技有限公司",
         "beijingjiaokongkejiyouxiangongsi",
@@ -62,13 +62,37 @@ def test_a_key_holds_the_forms_of_each_name_then_its_chinese_two_character_piece
         "jiaokongkeji",
         "jkkj",
     ]
-    assert search_key_for("京东方BOE").split()[3:] == ["京东", "东方", "方b"]
+    assert search_key_for("京东方BOE").split()[3:] == ["Ｐ京东Ｐ", "Ｐ东方Ｐ", "Ｐ方bＰ"]
 
 
 def test_a_two_character_chinese_query_looks_for_its_marked_piece():
-    assert substring_pattern("通号") == "\t通号 "
-    assert substring_pattern("方b") == "\t方b "
+    assert substring_pattern("通号") == "Ｐ通号Ｐ"
+    assert substring_pattern("方b") == "Ｐ方bＰ"
     assert [substring_pattern(query) for query in ("jk", "通", "交控科")] == ["jk", "通", "交控科"]
+
+
+@pytest.mark.parametrize("typed", ["Ｐ通号", "ｐ通号", "P通号"])
+def test_no_query_reaches_a_piece_by_typing_its_mark(api, crsc, typed):
+    """Normalising turns the full-width mark into an ASCII letter, which no piece holds."""
+    assert normalise(typed) == "p通号"
+    assert names(api.get(URL, {"q": typed})) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
+@pytest.mark.parametrize("start_or_end", [" 科技", "科技 "])
+def test_to_the_trigram_index_a_piece_neither_starts_nor_ends_a_word(db, start_or_end):
+    """A name containing 科技 must not look, to the index, like one starting or ending with
+    科技: the "whole name" and "starts with" tiers would read every name containing it
+    (45,735 of 200,000 partners, 40–50 ms a tier; docs/BENCHMARKS.md, tenth round)."""
+    found = "SELECT show_trgm(%s) <@ show_trgm(%s)"
+    tabbed = search_key_for("交控科技股份有限公司").replace(" Ｐ", " \t").replace("Ｐ ", " ")
+    with connection.cursor() as cursor:
+        cursor.execute(found, [start_or_end, search_key_for("交控科技股份有限公司")])
+        assert cursor.fetchone()[0] is False
+        cursor.execute(found, [start_or_end, search_key_for("科技园发展有限公司 中关村科技")])
+        assert cursor.fetchone()[0] is True
+        cursor.execute(found, [start_or_end, tabbed])
+        assert cursor.fetchone()[0] is True  # as the pieces were marked before
 
 
 def test_latin_letters_digits_and_full_width_forms_are_kept_in_every_form():
@@ -356,6 +380,21 @@ def test_bulk_writes_fill_the_key_with_the_helpers(db):
     Partner.objects.filter(pk=saved.pk).update(name="交控科技")
     assert rebuild_search_keys(Partner.objects.all(), ("name", "short_name")) == 1
     assert "jkkj" in Partner.objects.get(pk=saved.pk).search_key
+
+
+def test_the_stored_pieces_move_between_layouts_and_back(db):
+    """What the migrations ``search_key_piece_mark`` do to keys written behind tabs."""
+    marked = PartnerFactory(name="交控科技", short_name="京东方BOE")
+    plain = PartnerFactory(name="Example Ltd", short_name="")
+    tabbed_key = " 交控科技 jiaokongkeji jkkj 京东方boe jingdongfangboe jdfboe"
+    tabbed_key += " \t交控 \t控科 \t科技 \t京东 \t东方 \t方b "
+    Partner.objects.filter(pk=marked.pk).update(search_key=tabbed_key)
+    assert mark_pieces(Partner.objects.all()) == 1
+    assert Partner.objects.get(pk=marked.pk).search_key == search_key_for("交控科技", "京东方BOE")
+    assert Partner.objects.get(pk=plain.pk).search_key == search_key_for("Example Ltd")
+    assert mark_pieces(Partner.objects.all(), undo=True) == 1
+    assert Partner.objects.get(pk=marked.pk).search_key == tabbed_key
+    assert mark_pieces(Partner.objects.all(), undo=True) == 0
 
 
 def test_the_partner_list_q_filter_understands_pinyin_and_initials(api):
