@@ -125,10 +125,25 @@ def search_key_for(*names: str | None) -> str:
     return "".join(f" {word}" for word in (*forms, *pieces)) + " "
 
 
+def _is_piece(query: str) -> bool:
+    """A two-character query with a Chinese (non-ASCII) character: one of a key's pieces."""
+    return len(query) == 2 and not query.isascii()
+
+
+def substring_indexed(query: str) -> bool:
+    """Whether a trigram index can find the normalised query anywhere inside a key: a
+    substring of three characters or more, or a two-character Chinese query through its
+    piece. For a shorter one (a single character, two Latin letters or digits) it can do
+    nothing, and a rare one is looked for in every key: the search box's "anywhere" tier took
+    260 ms at 200,000 partners for ``x9`` (docs/BENCHMARKS.md, tenth round), so the search box
+    finds such a query at the start of a name, its pinyin or its initials only."""
+    return len(query) >= 3 or _is_piece(query)
+
+
 def substring_pattern(query: str) -> str:
     """What a key must contain for the normalised query to be inside one of its names'
     forms: a two-character query with a Chinese character as its marked word, so that the
     trigram index serves it; any other query as it is."""
-    if len(query) == 2 and not query.isascii():
+    if _is_piece(query):
         return f"{PAIR_MARK}{query}{PAIR_MARK}"
     return query

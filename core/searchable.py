@@ -15,7 +15,7 @@ from django.db import migrations, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.search_text import search_key_for, substring_pattern
+from core.search_text import search_key_for, substring_indexed, substring_pattern
 
 
 class Match(models.IntegerChoices):
@@ -113,17 +113,17 @@ def key_matches(query: str) -> Q:
 
 def match_tiers(query: str, *, exact: Q | None = None, prefix: Q | None = None):
     """The ``Match`` tiers of the normalised query, best first, as ``(match, condition)``
-    pairs that no row meets twice: a whole form, the start of a form, anywhere. ``exact`` and
-    ``prefix`` add a model's own conditions (a partner's code). In a large table each tier is a
-    query of its own, so that the narrow ones (whole, start) are found by the index without
-    reading the thousands of rows that contain a common syllable."""
+    pairs that no row meets twice: a whole form, the start of a form, anywhere (only for a
+    query the index can find anywhere, ``core.search_text.substring_indexed``). ``exact``
+    and ``prefix`` add a model's own conditions (a partner's code). In a large table each
+    tier is a query of its own, so that the narrow ones (whole, start) are found by the index
+    without reading the thousands of rows that contain a common syllable."""
     whole = key_contains(f" {query} ") | (exact or Q())
     start = key_contains(f" {query}") | (prefix or Q())
-    return [
-        (Match.EXACT, whole),
-        (Match.PREFIX, start & ~whole),
-        (Match.CONTAINS, key_matches(query) & ~start),
-    ]
+    tiers = [(Match.EXACT, whole), (Match.PREFIX, start & ~whole)]
+    if substring_indexed(query):
+        tiers.append((Match.CONTAINS, key_matches(query) & ~start))
+    return tiers
 
 
 class PostgreSQLOnlySQL(migrations.RunSQL):

@@ -14,7 +14,13 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from chains.models import ChainLeaderAppointment, IndustryChain
-from core.search_text import name_forms, normalise, search_key_for, substring_pattern
+from core.search_text import (
+    name_forms,
+    normalise,
+    search_key_for,
+    substring_indexed,
+    substring_pattern,
+)
 from core.searchable import fill_search_keys, mark_pieces, rebuild_search_keys
 from partners.models import Partner
 from partners.services import partner_update
@@ -115,6 +121,32 @@ def test_an_empty_name_has_an_empty_key_and_a_query_is_normalised_like_a_name():
 
 
 # Matching ---------------------------------------------------------------------------------
+
+
+def test_the_index_finds_three_characters_or_a_chinese_pair_anywhere():
+    assert [substring_indexed(query) for query in ("jkk", "交控科", "通号", "方b")] == [True] * 4
+    assert [substring_indexed(query) for query in ("x9", "jk", "交", "j", "")] == [False] * 5
+
+
+@pytest.fixture
+def beijing_jiaokong(db):
+    """A name holding 交 and the initials jk only past its start (bjjk)."""
+    return PartnerFactory(name="北京交控", short_name="")
+
+
+@pytest.mark.parametrize("query", ["交", "jk", "JK"])
+def test_a_short_query_finds_the_names_that_start_with_it(api, jiaokong, beijing_jiaokong, query):
+    """In the search box, one character, or two Latin letters, find a name, its pinyin or its
+    initials by their start: anywhere, a rare one would read every key of a large table. The
+    list's ``?q=`` still filters by any substring."""
+    assert names(api.get(URL, {"q": query})) == ["交控科技股份有限公司"]
+    rows = api.get("/api/v1/partners/", {"q": query}).json()["results"]
+    assert sorted(row["name"] for row in rows) == ["交控科技股份有限公司", "北京交控"]
+
+
+def test_three_letters_or_two_chinese_characters_are_found_anywhere(api, beijing_jiaokong):
+    assert names(api.get(URL, {"q": "交控"})) == ["北京交控"]
+    assert names(api.get(URL, {"q": "jjk"})) == ["北京交控"]  # inside the initials bjjk
 
 
 def test_chinese_substring_of_a_short_name_finds_the_partner(api, crsc, jiaokong):
