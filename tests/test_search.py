@@ -22,6 +22,7 @@ from core.search_text import (
     substring_pattern,
 )
 from core.searchable import fill_search_keys, mark_pieces, rebuild_search_keys
+from partners.filters import partner_search
 from partners.models import Partner
 from partners.services import partner_update
 from partners.uscc import with_check_character
@@ -437,6 +438,45 @@ def test_the_partner_list_q_filter_understands_pinyin_and_initials(api):
     for query in ("jkkj", "jiaokong", "交控"):
         rows = api.get("/api/v1/partners/", {"q": query}).json()["results"]
         assert [row["id"] for row in rows] == [wanted.pk], query
+
+
+@pytest.fixture
+def three_ways(crsc):
+    """For "jk2": a partner found by its name, one by its code's start, one by a contact."""
+    by_name = PartnerFactory(name="JK2实验室有限公司", short_name="")
+    by_code = PartnerFactory(
+        name="北京示例商贸有限公司", uscc=with_check_character("JK2101080000000AB")
+    )
+    ContactFactory(partner=crsc, name="贾坤2")  # initials jk2
+    PartnerFactory(name="交控科技股份有限公司")  # jkkj: not jk2
+    return {by_name.pk, by_code.pk, crsc.pk}
+
+
+@pytest.mark.parametrize("limit", [1000, 0], ids=["few: by ids", "many: by OR"])
+def test_the_list_search_finds_each_way_whether_few_or_many_partners_match(
+    three_ways, settings, limit
+):
+    """With at most LIST_COUNT_LIMIT partners found, the list is filtered by their ids, else by
+    the OR of the three ways: the same partners either way, and a directory search (a
+    chain-leader unit's) by names only."""
+    settings.LIST_COUNT_LIMIT = limit
+    found = partner_search(Partner.objects.all(), "JK2")
+    assert set(found.values_list("pk", flat=True)) == three_ways
+    directory = partner_search(Partner.objects.all(), "jk2", directory_only=True)
+    assert set(directory.values_list("name", flat=True)) == {"JK2实验室有限公司"}
+
+
+def test_a_list_search_for_few_partners_reads_them_by_their_ids(three_ways):
+    """The page and its count no longer read every partner's key (an OR of the ways is read
+    row by row: 200–290 ms at 200,000 partners when few match)."""
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(partner_search(Partner.objects.all(), "jk2").values_list("pk", flat=True))
+    assert set(rows) == three_ways
+    *lookups, listed = [query["sql"] for query in queries.captured_queries]
+    assert len(lookups) == 3
+    assert all("LIKE" in sql for sql in lookups)
+    assert "LIKE" not in listed
+    assert "EXISTS" not in listed
 
 
 def test_a_tier_with_more_matches_than_are_ranked_fills_the_page_and_says_more(api, monkeypatch):
