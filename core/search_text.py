@@ -126,24 +126,26 @@ def search_key_for(*names: str | None) -> str:
 
 
 def _is_piece(query: str) -> bool:
-    """A two-character query with a Chinese (non-ASCII) character: one of a key's pieces."""
+    """Two characters, one of them not ASCII (Chinese): one of a key's pieces."""
     return len(query) == 2 and not query.isascii()
 
 
-def substring_indexed(query: str) -> bool:
-    """Whether a trigram index can find the normalised query anywhere inside a key: a
-    substring of three characters or more, or a two-character Chinese query through its
-    piece. For a shorter one (a single character, two Latin letters or digits) it can do
-    nothing, and a rare one is looked for in every key: the search box's "anywhere" tier took
-    260 ms at 200,000 partners for ``x9`` (docs/BENCHMARKS.md, tenth round), so the search box
-    finds such a query at the start of a name, its pinyin or its initials only."""
-    return len(query) >= 3 or _is_piece(query)
+def substring_patterns(query: str) -> list[str]:
+    """What a key must contain, one of them, for the normalised query to be inside one of its
+    names' forms, each a pattern a trigram index serves; empty when there is none.
 
-
-def substring_pattern(query: str) -> str:
-    """What a key must contain for the normalised query to be inside one of its names'
-    forms: a two-character query with a Chinese character as its marked word, so that the
-    trigram index serves it; any other query as it is."""
+    - Three characters or more: the query itself.
+    - Two, one of them Chinese: its piece (``"Ｐ通号Ｐ"``).
+    - One Chinese character: a piece that starts or ends with it, or a name of that one
+      character (every other name holding it has a piece with it).
+    - One or two Latin letters or digits: none. The index can do nothing with them, and a
+      rare one is looked for in every key: the search box's "anywhere" tier took 263 ms at
+      200,000 partners for ``x9`` (docs/BENCHMARKS.md, tenth round); the search box then
+      finds such a query at the start of a name, its pinyin or its initials only."""
+    if len(query) >= 3:
+        return [query]
     if _is_piece(query):
-        return f"{PAIR_MARK}{query}{PAIR_MARK}"
-    return query
+        return [f"{PAIR_MARK}{query}{PAIR_MARK}"]
+    if len(query) == 1 and not query.isascii():
+        return [f" {PAIR_MARK}{query}", f"{query}{PAIR_MARK} ", f" {query} "]
+    return []

@@ -10,12 +10,14 @@ that writes names that way calls ``fill_search_keys(instances)`` before ``bulk_c
 """
 
 import re
+from functools import reduce
+from operator import or_
 
-from django.db import migrations, models
-from django.db.models import Q
+from django.db import connections, migrations, models
+from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from core.search_text import search_key_for, substring_indexed, substring_pattern
+from core.search_text import search_key_for, substring_patterns
 
 
 class Match(models.IntegerChoices):
@@ -66,25 +68,31 @@ def rebuild_search_keys(queryset, sources: tuple[str, ...], *, batch_size: int =
     )
 
 
-def rewrite_search_keys(queryset, pattern: re.Pattern, replacement: str, **kw) -> int:
-    """Rewrite the stored keys of ``queryset`` with ``pattern.sub(replacement, key)`` and write
-    those that changed; returns how many. For a change of the key's layout that needs no name
-    read again (no pinyin computed), in either direction. Works on historical models too."""
-    return _rewrite_keys(queryset, lambda row: pattern.sub(replacement, row.search_key), (), **kw)
-
-
-# The two layouts of a key's pieces: a tab in front (until migrations 0013/0007/0006
-# search_key_piece_mark), then a full-width Ｐ on either side (``core.search_text``).
-TABBED_PIECE = re.compile(r"(?<= )\t(\S\S)(?= )")
-MARKED_PIECE = re.compile(r"(?<= )\uff30(\S\S)\uff30(?= )")
+# The two layouts of a key's pieces, for the migrations search_key_piece_mark (partners 0013,
+# projects 0007, chains 0006), which run this code: never change what they do. A tab in front,
+# then a full-width Ｐ on either side (``core.search_text``). One pattern for Python's ``re``
+# and PostgreSQL's regular expressions.
+TABBED_PIECE = r"(?<= )\t(\S\S)(?= )"
+MARKED_PIECE = r"(?<= )\uff30(\S\S)\uff30(?= )"
 
 
 def mark_pieces(queryset, *, undo: bool = False) -> int:
     """Move the stored keys of ``queryset`` from the tabbed layout of pieces to the marked one
-    (or back, with ``undo``); returns how many rows changed."""
-    if undo:
-        return rewrite_search_keys(queryset, MARKED_PIECE, "\t\\1")
-    return rewrite_search_keys(queryset, TABBED_PIECE, "\uff30\\1\uff30")
+    (or back, with ``undo``); returns how many rows changed. On PostgreSQL one ``UPDATE``,
+    elsewhere row by row in Python, without computing any pinyin again."""
+    pattern, replacement = (MARKED_PIECE, "\t\\1") if undo else (TABBED_PIECE, "\uff30\\1\uff30")
+    if connections[queryset.db].vendor == "postgresql":
+        rewritten = Func(
+            F("search_key"),
+            Value(pattern),
+            Value(replacement),
+            Value("g"),
+            function="REGEXP_REPLACE",
+            output_field=models.TextField(),
+        )
+        return queryset.filter(search_key__regex=pattern).update(search_key=rewritten)
+    compiled = re.compile(pattern)
+    return _rewrite_keys(queryset, lambda row: compiled.sub(replacement, row.search_key), ())
 
 
 def _rewrite_keys(queryset, key_of, sources, batch_size: int = 1000) -> int:
@@ -107,21 +115,29 @@ def key_contains(text: str) -> Q:
 
 
 def key_matches(query: str) -> Q:
-    """Rows with the normalised query anywhere in one of their names' forms."""
-    return key_contains(substring_pattern(query))
+    """Rows with the normalised query anywhere in one of their names' forms: through the
+    patterns the trigram index serves (``core.search_text.substring_patterns``), or, for one or
+    two Latin letters or digits, which no index serves, as a plain substring."""
+    patterns = substring_patterns(query)
+    if not patterns:
+        return key_contains(query)
+    return reduce(or_, (key_contains(pattern) for pattern in patterns))
 
 
-def match_tiers(query: str, *, exact: Q | None = None, prefix: Q | None = None):
+def match_tiers(
+    query: str, *, exact: Q | None = None, prefix: Q | None = None, scanned: bool = False
+):
     """The ``Match`` tiers of the normalised query, best first, as ``(match, condition)``
-    pairs that no row meets twice: a whole form, the start of a form, anywhere (only for a
-    query the index can find anywhere, ``core.search_text.substring_indexed``). ``exact``
+    pairs that no row meets twice: a whole form, the start of a form, anywhere. ``exact``
     and ``prefix`` add a model's own conditions (a partner's code). In a large table each
     tier is a query of its own, so that the narrow ones (whole, start) are found by the index
-    without reading the thousands of rows that contain a common syllable."""
+    without reading the thousands of rows that contain a common syllable; there, a query no
+    index finds anywhere (``substring_patterns``) has no "anywhere" tier. ``scanned``: the
+    rows are read whole anyway (reference data), so that tier is always there."""
     whole = key_contains(f" {query} ") | (exact or Q())
     start = key_contains(f" {query}") | (prefix or Q())
     tiers = [(Match.EXACT, whole), (Match.PREFIX, start & ~whole)]
-    if substring_indexed(query):
+    if scanned or substring_patterns(query):
         tiers.append((Match.CONTAINS, key_matches(query) & ~start))
     return tiers
 

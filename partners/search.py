@@ -5,8 +5,9 @@ Every group matches the query against its stored search key (names, full pinyin,
 see ``core.search_text``) with portable lookups only (``LIKE`` substrings, subqueries,
 ``Length``), so the embedded SQLite database gives the same rows in the same order as
 PostgreSQL, where trigram indexes serve them. Order within a group: exact, then prefix, then
-anywhere (``core.searchable.Match``), then the shorter name, then the id. Industry chains, a
-few dozen rows, are ranked in one query.
+anywhere (``core.searchable.Match``; not for one or two Latin letters or digits, which no
+index finds anywhere), then the shorter name, then the id. Industry chains, a few dozen rows,
+are ranked in one query, and matched anywhere by any query.
 """
 
 from dataclasses import dataclass
@@ -148,7 +149,8 @@ def search_projects(user, query: str, limit: int) -> Group:
 
 def search_chains(user, query: str, limit: int) -> Group:
     """Industry chains (a few dozen): ranked in one query."""
-    group = _ranked_at_once(chain_list(user), match_tiers(query), limit, "industry__name")
+    tiers = match_tiers(query, scanned=True)
+    group = _ranked_at_once(chain_list(user), tiers, limit, "industry__name")
     return _hits("chain", group, lambda row: row["industry__name"])
 
 

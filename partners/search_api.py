@@ -22,7 +22,9 @@ DETAIL_ROUTES = {
 class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(
         max_length=MAX_QUERY_LENGTH,
-        help_text="Chinese, full pinyin, pinyin initials, a short name or the start of a code.",
+        help_text="Chinese, full pinyin, pinyin initials, a short name or the start of a code. "
+        "One or two Latin letters or digits match the start of a name, its pinyin or its "
+        "initials only (except for industry chains).",
     )
     limit = serializers.IntegerField(
         min_value=1,
