@@ -16,6 +16,7 @@ from accounts.roles import Role
 from chains.models import ChainLeaderAppointment, IndustryChain
 from core.search_text import name_forms, normalise, search_key_for, substring_patterns
 from core.searchable import fill_search_keys, key_matches, mark_pieces, rebuild_search_keys
+from core.sql import estimated_rows
 from partners.filters import partner_search
 from partners.models import Partner
 from partners.services import partner_update
@@ -491,11 +492,30 @@ def test_a_list_search_for_few_partners_reads_them_by_their_ids(three_ways):
     with CaptureQueriesContext(connection) as queries:
         rows = list(partner_search(Partner.objects.all(), "jk2").values_list("pk", flat=True))
     assert set(rows) == three_ways
-    *lookups, listed = [query["sql"] for query in queries.captured_queries]
+    explained, *lookups, listed = [query["sql"] for query in queries.captured_queries]
+    assert explained.startswith("EXPLAIN")
     assert len(lookups) == 3
     assert all("LIKE" in sql for sql in lookups)
     assert "LIKE" not in listed
     assert "EXISTS" not in listed
+
+
+def test_a_list_search_postgresql_expects_to_find_many_is_not_looked_up(three_ways, monkeypatch):
+    """Looking the ids up would read as far as the list's count reads again: skipped when the
+    planner expects several times LIST_COUNT_LIMIT partners by name (科技: 34,446)."""
+    monkeypatch.setattr("partners.filters.estimated_rows", lambda queryset: 10**6)
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(partner_search(Partner.objects.all(), "jk2").values_list("pk", flat=True))
+    assert set(rows) == three_ways
+    assert len(queries.captured_queries) == 1
+    assert "LIKE" in queries.captured_queries[0]["sql"]
+
+
+def test_the_planner_estimate_is_read_on_postgresql_only(db, monkeypatch):
+    PartnerFactory()
+    assert estimated_rows(Partner.objects.all()) >= 0
+    monkeypatch.setattr(connections["default"], "vendor", "sqlite")
+    assert estimated_rows(Partner.objects.all()) is None
 
 
 def test_a_tier_with_more_matches_than_are_ranked_fills_the_page_and_says_more(api, monkeypatch):
