@@ -95,6 +95,20 @@ def mark_pieces(queryset, *, undo: bool = False) -> int:
     return _rewrite_keys(queryset, lambda row: compiled.sub(replacement, row.search_key), ())
 
 
+def piece_mark_operation(app_label: str, *model_names: str) -> migrations.RunPython:
+    """The migration step that moves the stored keys of the models to the marked layout (and
+    back when the migration is reversed)."""
+
+    def forwards(apps, schema_editor, undo=False):
+        for name in model_names:
+            mark_pieces(apps.get_model(app_label, name).objects.all(), undo=undo)
+
+    def backwards(apps, schema_editor):
+        forwards(apps, schema_editor, undo=True)
+
+    return migrations.RunPython(forwards, backwards, elidable=True)
+
+
 def _rewrite_keys(queryset, key_of, sources, batch_size: int = 1000) -> int:
     changed = []
     rows = queryset.only("pk", "search_key", *sources).order_by("pk").iterator(chunk_size=2000)

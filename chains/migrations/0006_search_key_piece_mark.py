@@ -4,15 +4,7 @@ with it (see ``core.search_text``)."""
 
 from django.db import migrations
 
-from core.searchable import mark_pieces
-
-
-def forwards(apps, schema_editor, undo=False):
-    mark_pieces(apps.get_model("chains", "IndustryChain").objects.all(), undo=undo)
-
-
-def backwards(apps, schema_editor):
-    forwards(apps, schema_editor, undo=True)
+from core.searchable import piece_mark_operation
 
 
 class Migration(migrations.Migration):
@@ -21,5 +13,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forwards, backwards, elidable=True),
+        piece_mark_operation("chains", "IndustryChain"),
     ]
