@@ -10,7 +10,7 @@ that writes names that way calls ``fill_search_keys(instances)`` before ``bulk_c
 """
 
 import re
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 
 from django.db import connections, migrations, models
@@ -97,16 +97,17 @@ def mark_pieces(queryset, *, undo: bool = False) -> int:
 
 def piece_mark_operation(app_label: str, *model_names: str) -> migrations.RunPython:
     """The migration step that moves the stored keys of the models to the marked layout (and
-    back when the migration is reversed)."""
+    back when the migration is reversed). Module functions bound with ``partial``, so that a
+    squashed migration can name them."""
+    bound = {"app_label": app_label, "model_names": model_names}
+    return migrations.RunPython(
+        partial(_mark_models, **bound), partial(_mark_models, undo=True, **bound), elidable=True
+    )
 
-    def forwards(apps, schema_editor, undo=False):
-        for name in model_names:
-            mark_pieces(apps.get_model(app_label, name).objects.all(), undo=undo)
 
-    def backwards(apps, schema_editor):
-        forwards(apps, schema_editor, undo=True)
-
-    return migrations.RunPython(forwards, backwards, elidable=True)
+def _mark_models(apps, schema_editor, *, app_label, model_names, undo=False) -> None:
+    for name in model_names:
+        mark_pieces(apps.get_model(app_label, name).objects.all(), undo=undo)
 
 
 def _rewrite_keys(queryset, key_of, sources, batch_size: int = 1000) -> int:

@@ -147,7 +147,7 @@ class JSONBuild(Func):
 
 def estimated_rows(queryset: models.QuerySet) -> float | None:
     """How many rows PostgreSQL's planner expects ``queryset`` to give (``EXPLAIN``: nothing is
-    read, about a millisecond); None elsewhere. An estimate from the table's statistics, to
+    read, about 1.5 ms); None elsewhere. An estimate from the table's statistics, to
     choose between two ways of reading that the planner cannot choose between itself."""
     if connections[queryset.db].vendor != "postgresql":
         return None

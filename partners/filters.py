@@ -41,11 +41,13 @@ def partner_search(queryset, value: str, *, directory_only: bool = False):
     if not query:
         return queryset
     names = key_matches(query)
-    ways = [Partner.objects.filter(names).values_list("pk", flat=True)]
+    # Every partner, archived or out of the reader's scope too: ``queryset`` narrows them.
+    partners = Partner.objects.using(queryset.db)
+    ways = [partners.filter(names).values_list("pk", flat=True)]
     if not directory_only:
         code = Q(uscc__startswith=query.upper())
-        ways.append(Partner.objects.filter(code).values_list("pk", flat=True))
-        contacts = ContactPerson.objects.filter(key_matches(query))
+        ways.append(partners.filter(code).values_list("pk", flat=True))
+        contacts = ContactPerson.objects.using(queryset.db).filter(key_matches(query))
         ways.append(contacts.values_list("partner", flat=True))
     ids = _few_partners(ways)
     if ids is not None:
@@ -72,7 +74,12 @@ def _few_partners(ways) -> set | None:
         return None
     ids = set()
     for way in ways:
-        ids.update(way.order_by()[: limit + 1])
+        found = list(way.order_by()[: limit + 1])
+        # A way that gives more rows than the limit was cut short: the set is not whole, even
+        # where its rows repeat partners (two contacts of one partner).
+        if len(found) > limit:
+            return None
+        ids.update(found)
         if len(ids) > limit:
             return None
     return ids
