@@ -51,3 +51,16 @@ def test_list_and_detail_query_counts(client, manager, prefix):
     first, _ = count(client, f"{url}{rows[0]['id']}/")
     last, _ = count(client, f"{url}{rows[-1]['id']}/")
     assert first == last <= detail_budget, (first, last, detail_budget)
+
+
+# A partner search adds an EXPLAIN and up to three lookups of the partners it finds (README).
+SEARCH_EXTRA = 4
+
+
+@pytest.mark.parametrize("query", ["科技", "jkkj", "交控科技", "zzzz"])
+def test_a_partner_search_stays_within_its_documented_extra(client, manager, query):
+    client.force_login(manager)
+    list_budget, _detail = documented_budget()["partners"]
+    small, _body = count(client, "/api/v1/partners/", page_size=5, q=query)
+    large, _body = count(client, "/api/v1/partners/", page_size=50, q=query)
+    assert small == large <= list_budget + SEARCH_EXTRA, (small, large, list_budget)
