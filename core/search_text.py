@@ -110,7 +110,7 @@ def name_forms(name: str | None) -> list[str]:
 
 def _pairs(text: str) -> list[str]:
     """The two-character pieces of a normalised name that hold a non-ASCII character."""
-    return [text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isascii()]
+    return [piece for i in range(len(text) - 1) if _is_piece(piece := text[i : i + 2])]
 
 
 def search_key_for(*names: str | None) -> str:

@@ -54,8 +54,7 @@ def partner_search(queryset, value: str, *, directory_only: bool = False):
         return queryset.filter(pk__in=ids)
     if directory_only:
         return queryset.filter(names)
-    contact = ContactPerson.objects.filter(key_matches(query), partner=OuterRef("pk"))
-    return queryset.filter(names | code | Exists(contact))
+    return queryset.filter(names | code | Exists(contacts.filter(partner=OuterRef("pk"))))
 
 
 # Above this many times LIST_COUNT_LIMIT partners expected by name, the ids are not looked up.
