@@ -1,19 +1,21 @@
 """The search box: one query over partners, contact persons, projects and industry chains,
-within what the user may see, best match first. At most one SQL query per group and tier.
+within what the user may see, best match first. At most two SQL queries per group.
 
 Every group matches the query against its stored search key (names, full pinyin, initials;
 see ``core.search_text``) with portable lookups only (``LIKE`` substrings, subqueries,
 ``Length``), so the embedded SQLite database gives the same rows in the same order as
 PostgreSQL, where trigram indexes serve them. Order within a group: exact, then prefix, then
 anywhere (``core.searchable.Match``; not for one or two Latin letters or digits, which no
-index finds anywhere), then the shorter name, then the id. Industry chains, a few dozen rows,
-are ranked in one query, and matched anywhere by any query.
+index finds anywhere), then the shorter name, then the id. The narrow tiers (exact, prefix)
+are read in one query, the "anywhere" tier in a second only when they leave the page short.
+Industry chains, a few dozen rows, are ranked in one query, and matched anywhere by any query.
 """
 
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.db import connections
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
@@ -31,6 +33,8 @@ MAX_LIMIT = 50
 # A tier matching more rows than this (a common syllable among 200,000 names) ranks this many
 # of them: being above MAX_LIMIT, the page is full either way, and the group says there are more.
 TIER_CANDIDATES = 1000
+# The tiers read in the first query: exact and prefix (``core.searchable.match_tiers``).
+NARROW_TIERS = 2
 
 
 @dataclass(frozen=True)
@@ -63,19 +67,44 @@ def looks_like_code(query: str) -> bool:
 
 
 def _ranked(queryset: QuerySet, tiers, limit: int, *fields: str) -> Group:
-    """The first ``limit`` matching rows, best tier first, and whether there are more. A
-    tier is read only while fewer than ``limit + 1`` rows are found (one more than the page,
-    to tell whether there are more); within a tier, the shortest names among its first
+    """The first ``limit`` matching rows, best tier first, and whether there are more. The
+    narrow tiers (a whole form, the start of one), which the index finds without reading the
+    thousands of rows that contain a common syllable, are one query; the "anywhere" tier is
+    read only while fewer than ``limit + 1`` rows are found (one more than the page, to tell
+    whether there are more). Within a tier, the shortest names among its first
     ``TIER_CANDIDATES`` rows found."""
     scoped = _scoped(queryset)
     rows = []
-    for match, condition in tiers:
-        candidates = scoped.filter(condition).order_by().values("pk")[:TIER_CANDIDATES]
-        found = _rows(scoped.filter(pk__in=candidates), Value(match), fields)
-        rows += found[: limit + 1 - len(rows)]
-        if len(rows) > limit:
-            break
+    for batch in (tiers[:NARROW_TIERS], tiers[NARROW_TIERS:]):
+        if batch and len(rows) <= limit:
+            first_by = ("match",) if len(batch) > 1 else ()
+            found = _rows(_candidates(scoped, batch), _rank(batch), fields, *first_by)
+            rows += found[: limit + 1 - len(rows)]
     return _group(rows, limit)
+
+
+def _candidates(scoped: QuerySet, tiers) -> QuerySet:
+    """The rows of ``scoped`` in one of the tiers: the first ``TIER_CANDIDATES`` found of
+    each, as one subquery (``UNION ALL``). SQLite, the embedded default holding a district's
+    few thousand rows, allows no ``LIMIT`` in a ``UNION``'s parts: there several tiers are
+    taken whole."""
+    firsts = [
+        scoped.filter(condition).order_by().values("pk")[:TIER_CANDIDATES]
+        for _match, condition in tiers
+    ]
+    if len(firsts) == 1:
+        return scoped.filter(pk__in=firsts[0])
+    if connections[scoped.db].features.supports_slicing_ordering_in_compound:
+        return scoped.filter(pk__in=firsts[0].union(*firsts[1:], all=True))
+    return scoped.filter(reduce(or_, (condition for _match, condition in tiers)))
+
+
+def _rank(tiers):
+    """Each row's ``match``: the tier's, when there is one; else the tier whose condition it
+    meets (no row meets two)."""
+    if len(tiers) == 1:
+        return Value(tiers[0][0])
+    return Case(*(When(condition, then=Value(match)) for match, condition in tiers))
 
 
 def _ranked_at_once(queryset: QuerySet, tiers, limit: int, *fields: str) -> Group:
@@ -83,8 +112,7 @@ def _ranked_at_once(queryset: QuerySet, tiers, limit: int, *fields: str) -> Grou
     match costs less than a query per tier: the tiers, which no row meets twice, become the
     ``match`` of each row."""
     any_tier = reduce(or_, (condition for _match, condition in tiers))
-    rank = Case(*(When(condition, then=Value(match)) for match, condition in tiers))
-    rows = _rows(_scoped(queryset).filter(any_tier), rank, fields, "match")
+    rows = _rows(_scoped(queryset).filter(any_tier), _rank(tiers), fields, "match")
     return _group(list(rows[: limit + 1]), limit)
 
 

@@ -554,16 +554,52 @@ def test_a_tier_with_more_matches_than_are_ranked_fills_the_page_and_says_more(a
     assert [hit["match"] for hit in hits] == ["exact", "contains", "contains"]
     assert hits[0]["name"] == "通号"
     assert all("通号" in hit["name"] for hit in hits[1:])
-    partner_tiers = partner_queries(queries)
-    assert len(partner_tiers) == 3  # whole name, start of a name, anywhere
-    assert all("LIMIT 4)" in sql for sql in partner_tiers)
+    narrow, anywhere = partner_queries(queries)  # whole name and start of a name; anywhere
+    assert narrow.count("LIMIT 4)") == 2  # each of the two tiers' candidates capped
+    assert "UNION ALL" in narrow
+    assert anywhere.count("LIMIT 4)") == 1
 
 
 def partner_queries(queries) -> list[str]:
     return [query["sql"] for query in queries if 'FROM "partners_partner"' in query["sql"]]
 
 
-def test_exact_matches_beyond_the_page_leave_the_other_tiers_unread(api):
+def test_without_limits_in_a_union_the_narrow_tiers_are_taken_whole_with_the_same_hits(
+    api, monkeypatch
+):
+    """SQLite (the embedded default) allows no ``LIMIT`` in a ``UNION``'s parts: there the
+    whole-name and start tiers are one condition, and the hits are those PostgreSQL gives."""
+    PartnerFactory(name="通号", short_name="")
+    PartnerFactory(name="通号城市轨道交通有限公司", short_name="")
+    PartnerFactory(name="中国通号有限公司", short_name="")
+    capped = api.get(URL, {"q": "通号"}).json()["partners"]
+    features = connections["default"].features
+    monkeypatch.setattr(features, "supports_slicing_ordering_in_compound", False)
+
+    with CaptureQueriesContext(connection) as queries:
+        whole = api.get(URL, {"q": "通号"}).json()["partners"]
+
+    assert whole == capped
+    assert [hit["match"] for hit in whole] == ["exact", "prefix", "contains"]
+    narrow, _anywhere = partner_queries(queries)
+    assert "UNION" not in narrow
+
+
+def test_a_whole_name_comes_before_a_shorter_name_that_starts_with_the_query(api):
+    """The whole-name and start tiers are read in one query: the tier orders before the
+    length of the name."""
+    PartnerFactory(name="通号城市有限公司", short_name="")
+    PartnerFactory(name="北京全路通信信号研究设计院有限公司", short_name="通号")
+
+    hits = api.get(URL, {"q": "通号"}).json()["partners"]
+
+    assert [(hit["name"], hit["match"]) for hit in hits] == [
+        ("北京全路通信信号研究设计院有限公司", "exact"),
+        ("通号城市有限公司", "prefix"),
+    ]
+
+
+def test_exact_matches_beyond_the_page_leave_the_anywhere_tier_unread(api):
     PartnerFactory(name="通号", short_name="")
     PartnerFactory(name="北京全路通信信号研究设计院有限公司", short_name="通号")
     PartnerFactory(name="中国通号有限公司", short_name="")
