@@ -125,6 +125,13 @@ def search_key_for(*names: str | None) -> str:
     return "".join(f" {word}" for word in (*forms, *pieces)) + " "
 
 
+def has_text(query: str) -> bool:
+    """Whether the query holds a letter or digit (a Chinese character is a letter, to Python as
+    to ``pg_trgm``): punctuation alone (``（``, ``-``, ``·``) gives the trigram index nothing to
+    look up."""
+    return any(char.isalnum() for char in query)
+
+
 def _is_piece(query: str) -> bool:
     """Two characters, one of them not ASCII (Chinese): one of a key's pieces."""
     return len(query) == 2 and not query.isascii()

@@ -17,7 +17,7 @@ from django.db import connections, migrations, models
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from core.search_text import search_key_for, substring_patterns
+from core.search_text import has_text, search_key_for, substring_patterns
 
 
 class Match(models.IntegerChoices):
@@ -148,7 +148,11 @@ def match_tiers(
     tier is a query of its own, so that the narrow ones (whole, start) are found by the index
     without reading the thousands of rows that contain a common syllable; there, a query no
     index finds anywhere (``substring_patterns``) has no "anywhere" tier. ``scanned``: the
-    rows are read whole anyway (reference data), so that tier is always there."""
+    rows are read whole anyway (reference data), so that tier is always there. A query of
+    punctuation alone has no tier and matches nothing: no name is found by its punctuation,
+    and every key was read for it (a search for ``（`` took 0.3–1.6 s at 200,000 partners)."""
+    if not has_text(query):
+        return []
     whole = key_contains(f" {query} ") | (exact or Q())
     start = key_contains(f" {query}") | (prefix or Q())
     tiers = [(Match.EXACT, whole), (Match.PREFIX, start & ~whole)]

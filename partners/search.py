@@ -111,6 +111,8 @@ def _ranked_at_once(queryset: QuerySet, tiers, limit: int, *fields: str) -> Grou
     """``_ranked`` in one query, for reference data (a few dozen rows) where ranking every
     match costs less than a query per tier: the tiers, which no row meets twice, become the
     ``match`` of each row."""
+    if not tiers:
+        return Group(hits=[], more=False)
     any_tier = reduce(or_, (condition for _match, condition in tiers))
     rows = _rows(_scoped(queryset).filter(any_tier), _rank(tiers), fields, "match")
     return _group(list(rows[: limit + 1]), limit)

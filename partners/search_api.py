@@ -24,7 +24,7 @@ class SearchQuerySerializer(serializers.Serializer):
         max_length=MAX_QUERY_LENGTH,
         help_text="Chinese, full pinyin, pinyin initials, a short name or the start of a code. "
         "One or two Latin letters or digits match the start of a name, its pinyin or its "
-        "initials only (except for industry chains).",
+        "initials only (except for industry chains). Punctuation alone finds nothing.",
     )
     limit = serializers.IntegerField(
         min_value=1,
