@@ -1,9 +1,10 @@
 """The work behind the pages, on the data set of ``make bench-data``: the reminder scan of the
 benchmark's today (each query's time and the indexes its plan uses, by EXPLAIN ANALYZE), the
 day's reminders written and delivered by a real Celery worker over Redis, the import of 10,000
-partner rows (check and confirm) and the Excel export of 100,000 partners (time and the
-process's peak memory). Each time is the median of ``--runs`` runs (the export's of
-``--export-runs``, one by default: it takes minutes).
+partner rows (check and confirm), the Excel export of 100,000 partners (time and the
+process's peak memory) and searches as staff type them (``bench/searches.py``). Each time is
+the median of ``--runs`` runs (the export's of ``--export-runs``, one by default: it takes
+minutes).
 
     make bench              # runs bench/load.py, then this; writes docs/BENCHMARKS.md
 
@@ -34,6 +35,8 @@ from django.test import Client
 
 from bench.data import BENCH_TODAY
 from bench.load import bench_manager, write_section
+from bench.searches import search_sweep, typed_queries
+from bench.searches import section as search_section
 from partners.models import FollowUp, Notification, Partner, Reminder
 from partners.services.reminders import reminder_scans
 
@@ -219,6 +222,7 @@ def report(
     refreshed: dict,
     imported: dict,
     exported: dict,
+    swept: dict,
     runs: int,
     export_runs: int,
 ) -> str:
@@ -262,6 +266,8 @@ def report(
         f"{exported['seconds']:.1f} s for a {exported['bytes'] / 1048576:.1f} MB workbook; peak "
         f"memory of the process **{exported['peak_mb_max']:.0f} MB** (of which "
         f"{exported['before_mb']:.0f} MB before the request; target < 300 MB).",
+        "",
+        search_section(swept, runs),
     ]
     return "\n".join(lines)
 
@@ -283,8 +289,16 @@ def main() -> None:
     refreshed = reports_refreshed(arguments.runs)
     imported = import_10000(arguments.runs)
     exported = export_100000(arguments.export_runs)
+    swept = search_sweep(bench_manager(), arguments.runs, typed_queries())
     text = report(
-        scans, reminders, refreshed, imported, exported, arguments.runs, arguments.export_runs
+        scans,
+        reminders,
+        refreshed,
+        imported,
+        exported,
+        swept,
+        arguments.runs,
+        arguments.export_runs,
     )
     print(text)
     write_section(text, Path(arguments.out), "operations")

@@ -107,10 +107,11 @@ def test_an_endpoint_slower_than_a_run_is_reported_not_hidden():
     assert spread([math.nan, 12.0, 14.0]) == "13.0 (12.0–14.0)"
 
 
-def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path: Path):
+def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path, tiny_data_set):
     from bench.load import write_section
     from bench.operations import report as operations_report
     from bench.operations import reports_refreshed, scan_times
+    from bench.searches import search_sweep, typed_queries
     from core.reports import REPORTS
 
     scans = scan_times(runs=1)
@@ -122,7 +123,12 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path: 
     exported = {"seconds": 2.0, "rows": 100, "bytes": 2048, "peak_mb_max": 120, "before_mb": 90}
     refreshed = reports_refreshed(runs=1)
     assert refreshed["reports"] == len(REPORTS)
-    text = operations_report(scans, reminders, refreshed, imported, exported, runs=1, export_runs=1)
+    swept = search_sweep(bench_manager(), 1, typed_queries(names=5))
+    assert swept["queries"] == len(typed_queries(names=5)) > 5
+    assert 0 <= swept["p50"] <= swept["p90"] <= swept["max"]
+    text = operations_report(
+        scans, reminders, refreshed, imported, exported, swept, runs=1, export_runs=1
+    )
     document = tmp_path / "BENCHMARKS.md"
     document.write_text(f"# Benchmarks\n\n{MARK}\nload\n{MARK}\n\n## What we changed\n")
     write_section(text, document, "operations")
@@ -133,3 +139,4 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path: 
     assert "## What we changed" in written
     assert "became 3 reminders" in written
     assert f"refresh computed {len(REPORTS)} reports" in written
+    assert f"{swept['queries']} queries drawn from the partners' names" in written
