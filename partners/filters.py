@@ -1,7 +1,6 @@
 """Query-string filters of the partner resources (django-filter)."""
 
 import django_filters as filters
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -10,9 +9,6 @@ from accounts.roles import can_read_all
 from chains.models import ChainLeaderAppointment, ChainSegment, Industry, IndustryChain
 from chains.selectors import industry_ids_with_descendants
 from core.api.fields import ModelIdFilter
-from core.search_text import normalise
-from core.searchable import key_matches
-from core.sql import estimated_rows
 from partners.models import (
     Carrier,
     ContactPerson,
@@ -21,68 +17,7 @@ from partners.models import (
     QualificationTag,
     Recognition,
 )
-from partners.selectors import visit_overdue_condition, with_visit_baseline
-
-
-def partner_search(queryset, value: str, *, directory_only: bool = False):
-    """Name or short name containing the text, in Chinese, full pinyin or initials (the search
-    key, see ``core.search_text``), a contact person's name likewise, or the code starting with
-    it. A directory search (a chain-leader unit's) matches names only, so that it reveals
-    nothing about other partners' contacts.
-
-    Each of the three ways has an index, but an ``OR`` of them does not: PostgreSQL reads it
-    partner by partner, which is quick when many match (the first page is found at once) and
-    reads all 200,000 when few do, as a search for one company by its name does (200–290 ms).
-    So the partners found each way are looked up first, through that way's index, at most
-    ``LIST_COUNT_LIMIT`` + 1 of them; if they are no more than ``LIST_COUNT_LIMIT`` in all, the
-    list is filtered by their ids, else by the ``OR`` (docs/BENCHMARKS.md, tenth round), as it
-    is at once when PostgreSQL expects many (``_few_partners``)."""
-    query = normalise(value)
-    if not query:
-        return queryset
-    names = key_matches(query)
-    # Every partner, archived or out of the reader's scope too: ``queryset`` narrows them.
-    partners = Partner.objects.using(queryset.db)
-    ways = [partners.filter(names).values_list("pk", flat=True)]
-    if not directory_only:
-        code = Q(uscc__startswith=query.upper())
-        ways.append(partners.filter(code).values_list("pk", flat=True))
-        contacts = ContactPerson.objects.using(queryset.db).filter(key_matches(query))
-        ways.append(contacts.values_list("partner", flat=True))
-    ids = _few_partners(ways)
-    if ids is not None:
-        return queryset.filter(pk__in=ids)
-    if directory_only:
-        return queryset.filter(names)
-    return queryset.filter(names | code | Exists(contacts.filter(partner=OuterRef("pk"))))
-
-
-# Above this many times LIST_COUNT_LIMIT partners expected by name, the ids are not looked up.
-EXPECTED_MANY = 5
-
-
-def _few_partners(ways) -> set | None:
-    """The partner ids the ``ways`` give, or None as soon as they are more than the lists
-    count (``LIST_COUNT_LIMIT``): the most likely way to find many comes first. Looking them
-    up reads as far as the list's count will read again (8 ms for 科技 at 200,000 partners),
-    so it is skipped when PostgreSQL expects the first way to give several times as many
-    (its estimate for 科技: 34,446 of the 45,735; for a company's name: 20)."""
-    limit = settings.LIST_COUNT_LIMIT
-    expected = estimated_rows(ways[0])
-    if expected is not None and expected > EXPECTED_MANY * limit:
-        return None
-    ids = set()
-    for way in ways:
-        found = list(way.order_by()[: limit + 1])
-        # A way that gives more rows than the limit was cut short: the set is not whole, even
-        # where its rows repeat partners (two contacts of one partner).
-        if len(found) > limit:
-            return None
-        ids.update(found)
-        if len(ids) > limit:
-            return None
-    return ids
-
+from partners.selectors import partner_search, visit_overdue_condition, with_visit_baseline
 
 # What a chain-leader unit may filter the directory by: the directory's own fields.
 DIRECTORY_FILTERS = {"q", "industry", "chain", "segment", "carrier", "zone", "tag"}

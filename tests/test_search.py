@@ -17,8 +17,8 @@ from chains.models import ChainLeaderAppointment, IndustryChain
 from core.search_text import name_forms, normalise, search_key_for, substring_patterns
 from core.searchable import fill_search_keys, key_matches, mark_pieces, rebuild_search_keys
 from core.sql import estimated_rows
-from partners.filters import partner_search
 from partners.models import Partner
+from partners.selectors import partner_search
 from partners.services import partner_update
 from partners.uscc import with_check_character
 from tests.factories import (
@@ -499,7 +499,7 @@ def test_the_list_search_finds_each_way_whether_few_or_many_partners_match(
     the OR of the three ways (here three, one each way: more than 2, and more than 0 at the
     first way): the same partners either way, and a directory search (a chain-leader unit's) by
     names only. No estimate, so that the ids are looked up whatever the limit."""
-    monkeypatch.setattr("partners.filters.estimated_rows", lambda queryset: None)
+    monkeypatch.setattr("partners.selectors.estimated_rows", lambda queryset: None)
     settings.LIST_COUNT_LIMIT = limit
     found = partner_search(Partner.objects.all(), "JK2")
     assert set(found.values_list("pk", flat=True)) == three_ways
@@ -538,7 +538,7 @@ def test_a_list_search_for_few_partners_reads_them_by_their_ids(three_ways):
 def test_a_list_search_postgresql_expects_to_find_many_is_not_looked_up(three_ways, monkeypatch):
     """Looking the ids up would read as far as the list's count reads again: skipped when the
     planner expects several times LIST_COUNT_LIMIT partners by name (科技: 34,446)."""
-    monkeypatch.setattr("partners.filters.estimated_rows", lambda queryset: 10**6)
+    monkeypatch.setattr("partners.selectors.estimated_rows", lambda queryset: 10**6)
     with CaptureQueriesContext(connection) as queries:
         rows = list(partner_search(Partner.objects.all(), "jk2").values_list("pk", flat=True))
     assert set(rows) == three_ways
