@@ -2,12 +2,13 @@
 each searched in-process (``partners.search.search``) as the benchmark's manager.
 
 The HTTP benchmark asks the search endpoint for two common syllables (``keji``, ``科技``); that
-hid the queries the index serves badly, which the eleventh round found by this sweep (a lone
-``（`` read every key: 0.3–1.6 s). Each name gives a piece of its Chinese (one to four
-characters) and a piece of its pinyin or initials (two to six letters); the first few names are
-searched whole. A fixed seed draws the same queries from the same data every run.
+hid the queries the index serves badly, which this sweep found (a lone ``（`` read every key:
+0.3–1.6 s; docs/BENCHMARKS.md, eleventh round). Each name gives a piece of its Chinese (one to
+four characters) and a piece of its pinyin or initials (two to six letters); the first few
+names are searched whole. A fixed seed draws the same queries from the same data every run.
 """
 
+import math
 import random
 import statistics
 import time
@@ -40,13 +41,16 @@ def typed_queries(names: int = NAMES, seed: int = SEED) -> list[str]:
 
 
 def _piece(text: str, length: int, dice: random.Random) -> str:
-    start = dice.randrange(max(1, len(text) - length))
+    start = dice.randrange(max(1, len(text) - length + 1))
     return text[start : start + length]
 
 
 def search_sweep(user: User, runs: int, queries: list[str]) -> dict:
     """Each query searched once to warm up, then ``runs`` times: its median in ms; the
-    queries' p50, p90 and maximum and the five slowest."""
+    queries' p50, p90 (nearest rank) and maximum and the five slowest. No queries (no
+    partners): no figures."""
+    if not queries:
+        return {"queries": 0}
     timed = []
     for query in queries:
         search(user, query)
@@ -61,13 +65,15 @@ def search_sweep(user: User, runs: int, queries: list[str]) -> dict:
     return {
         "queries": len(timed),
         "p50": statistics.median(medians),
-        "p90": medians[int(len(medians) * 0.9)],
+        "p90": medians[math.ceil(0.9 * len(medians)) - 1],
         "max": medians[-1],
         "slowest": [(query, ms) for ms, query in reversed(timed[-5:])],
     }
 
 
 def section(swept: dict, runs: int) -> str:
+    if not swept["queries"]:
+        return "### Search as staff type it\n\nNo partners to draw queries from."
     slowest = ", ".join(f"`{query}` {ms:.0f} ms" for query, ms in swept["slowest"])
     return "\n".join(
         [

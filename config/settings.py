@@ -99,18 +99,29 @@ DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=No
 # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost; for the reports'
 # aggregates over millions of rows the compiling took longer than it saved (0.7 s of a 1.8 s
 # query, docs/BENCHMARKS.md), so the app's connections turn it off unless DATABASE_JIT is set.
-_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-if _POSTGRESQL and not env.bool("DATABASE_JIT", default=False):
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+#
 # A sequential scan of a table larger than a quarter of shared_buffers starts where the last
 # one stopped (synchronize_seqscans), and a scan cut short by a LIMIT stops early: the search
 # box's "anywhere" tier, which ranks the first rows a scan finds, then gave a different page for
 # each search of the same common syllable (20 searches for 科技 at 200,000 partners: 20
-# different pages). Off, every scan starts at the table's first block.
-if _POSTGRESQL:
+# different pages). Off, every scan starts at the table's first block, unless
+# DATABASE_SYNCHRONIZE_SEQSCANS is set.
+#
+# Both are sent as startup options, which a pooler may refuse (pgbouncer before 1.20, or a
+# setting it does not track): DATABASE_STARTUP_OPTIONS=0 sends none (set them on the role
+# instead: ALTER ROLE … SET jit = off, SET synchronize_seqscans = off).
+_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+_startup_options = [
+    *([] if env.bool("DATABASE_JIT", default=False) else ["-c jit=off"]),
+    *(
+        []
+        if env.bool("DATABASE_SYNCHRONIZE_SEQSCANS", default=False)
+        else ["-c synchronize_seqscans=off"]
+    ),
+]
+if _POSTGRESQL and _startup_options and env.bool("DATABASE_STARTUP_OPTIONS", default=True):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c synchronize_seqscans=off".strip()
+    _options["options"] = " ".join([_options.get("options", ""), *_startup_options]).strip()
 # Prepared statements: psycopg prepares a query once a connection has run it five times, and
 # PostgreSQL then parses it no more, and stops planning it if its generic plan is estimated to
 # cost no more than the custom ones (list and detail served a fifth more requests,

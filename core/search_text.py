@@ -127,8 +127,8 @@ def search_key_for(*names: str | None) -> str:
 
 def has_text(query: str) -> bool:
     """Whether the query holds a letter or digit (a Chinese character is a letter, to Python as
-    to ``pg_trgm``): punctuation alone (``（``, ``-``, ``·``) gives the trigram index nothing to
-    look up."""
+    to ``pg_trgm``): punctuation or symbols alone (``（``, ``-``, ``·``, ``®``, emoji) give the
+    trigram index nothing to look up."""
     return any(char.isalnum() for char in query)
 
 

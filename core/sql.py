@@ -7,7 +7,8 @@ gives each SQLite connection one computing the same thing, the way Django itself
 its ``STDDEV_POP`` and ``VAR_SAMP``; reports then compute percentiles in the database on both.
 
 ``JSONBuild`` and ``estimated_rows`` alone are PostgreSQL's only: their callers
-(``core.api.rows``, ``core.inline_relations``, ``partners.filters``) take another way elsewhere.
+(``core.api.rows``, ``core.inline_relations``, ``partners.selectors``) take another way
+elsewhere.
 """
 
 import json

@@ -33,7 +33,8 @@ MAX_LIMIT = 50
 # A tier matching more rows than this (a common syllable among 200,000 names) ranks this many
 # of them: being above MAX_LIMIT, the page is full either way, and the group says there are more.
 TIER_CANDIDATES = 1000
-# The tiers read in the first query: exact and prefix (``core.searchable.match_tiers``).
+# The tiers read in the first query: exact and prefix, the first two that
+# ``core.searchable.match_tiers`` returns (a test pins the order).
 NARROW_TIERS = 2
 
 
@@ -85,9 +86,9 @@ def _ranked(queryset: QuerySet, tiers, limit: int, *fields: str) -> Group:
 
 def _candidates(scoped: QuerySet, tiers) -> QuerySet:
     """The rows of ``scoped`` in one of the tiers: the first ``TIER_CANDIDATES`` found of
-    each, as one subquery (``UNION ALL``). SQLite, the embedded default holding a district's
-    few thousand rows, allows no ``LIMIT`` in a ``UNION``'s parts: there several tiers are
-    taken whole."""
+    each. On PostgreSQL one subquery (``UNION ALL``): an ``OR`` of two ``IN`` subqueries is
+    read row by row over the whole table. SQLite allows no ``LIMIT`` in a ``UNION``'s parts,
+    but does in an ``IN``: there the ``OR``, which its few thousand rows make cheap."""
     firsts = [
         scoped.filter(condition).order_by().values("pk")[:TIER_CANDIDATES]
         for _match, condition in tiers
@@ -96,21 +97,21 @@ def _candidates(scoped: QuerySet, tiers) -> QuerySet:
         return scoped.filter(pk__in=firsts[0])
     if connections[scoped.db].features.supports_slicing_ordering_in_compound:
         return scoped.filter(pk__in=firsts[0].union(*firsts[1:], all=True))
-    return scoped.filter(reduce(or_, (condition for _match, condition in tiers)))
+    return scoped.filter(reduce(or_, (Q(pk__in=first) for first in firsts)))
 
 
 def _rank(tiers):
-    """Each row's ``match``: the tier's, when there is one; else the tier whose condition it
-    meets (no row meets two)."""
+    """Each row's ``match``: the tier whose condition it meets (no row meets two); for a
+    single tier, that tier's as a constant."""
     if len(tiers) == 1:
         return Value(tiers[0][0])
     return Case(*(When(condition, then=Value(match)) for match, condition in tiers))
 
 
 def _ranked_at_once(queryset: QuerySet, tiers, limit: int, *fields: str) -> Group:
-    """``_ranked`` in one query, for reference data (a few dozen rows) where ranking every
-    match costs less than a query per tier: the tiers, which no row meets twice, become the
-    ``match`` of each row."""
+    """``_ranked`` in one query without candidates, for reference data (a few dozen rows)
+    where ranking every match costs less than a second query: the tiers, which no row meets
+    twice, become the ``match`` of each row."""
     if not tiers:
         return Group(hits=[], more=False)
     any_tier = reduce(or_, (condition for _match, condition in tiers))

@@ -123,9 +123,17 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path, 
     exported = {"seconds": 2.0, "rows": 100, "bytes": 2048, "peak_mb_max": 120, "before_mb": 90}
     refreshed = reports_refreshed(runs=1)
     assert refreshed["reports"] == len(REPORTS)
-    swept = search_sweep(bench_manager(), 1, typed_queries(names=5))
-    assert swept["queries"] == len(typed_queries(names=5)) > 5
-    assert 0 <= swept["p50"] <= swept["p90"] <= swept["max"]
+    queries = typed_queries(names=5)
+    assert queries == typed_queries(names=5)  # the same queries every run
+    assert len(queries) > 5
+    assert all(queries)
+    swept = search_sweep(bench_manager(), 1, queries)
+    assert swept["queries"] == len(queries)
+    slowest = [query for query, _ms in swept["slowest"]]
+    assert len(slowest) == 5
+    assert set(slowest) <= set(queries)
+    assert swept["slowest"][0][1] == swept["max"]
+    assert search_sweep(bench_manager(), 1, []) == {"queries": 0}
     text = operations_report(
         scans, reminders, refreshed, imported, exported, swept, runs=1, export_runs=1
     )
@@ -140,3 +148,4 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path, 
     assert "became 3 reminders" in written
     assert f"refresh computed {len(REPORTS)} reports" in written
     assert f"{swept['queries']} queries drawn from the partners' names" in written
+    assert f"`{swept['slowest'][0][0]}`" in written

@@ -9,14 +9,23 @@ database give the same rows in the same order. This module also passes when poin
 
 import pytest
 from django.db import connection, connections
+from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from chains.models import ChainLeaderAppointment, IndustryChain
 from core.search_text import name_forms, normalise, search_key_for, substring_patterns
-from core.searchable import fill_search_keys, key_matches, mark_pieces, rebuild_search_keys
+from core.searchable import (
+    Match,
+    fill_search_keys,
+    key_matches,
+    mark_pieces,
+    match_tiers,
+    rebuild_search_keys,
+)
 from core.sql import estimated_rows
+from partners import search as search_module
 from partners.models import Partner
 from partners.selectors import partner_search
 from partners.services import partner_update
@@ -583,25 +592,76 @@ def partner_queries(queries) -> list[str]:
     return [query["sql"] for query in queries if 'FROM "partners_partner"' in query["sql"]]
 
 
-def test_without_limits_in_a_union_the_narrow_tiers_are_taken_whole_with_the_same_hits(
+def test_without_limits_in_a_union_each_narrow_tier_is_still_capped_with_the_same_hits(
     api, monkeypatch
 ):
     """SQLite (the embedded default) allows no ``LIMIT`` in a ``UNION``'s parts: there the
-    whole-name and start tiers are one condition, and the hits are those PostgreSQL gives."""
+    whole-name and start tiers' candidates are an ``OR`` of two capped subqueries, and the
+    hits are those PostgreSQL's ``UNION ALL`` gives, a cut start tier included."""
+    monkeypatch.setattr("partners.search.TIER_CANDIDATES", 1)
     PartnerFactory(name="通号", short_name="")
     PartnerFactory(name="通号城市轨道交通有限公司", short_name="")
+    PartnerFactory(name="通号城轨有限公司", short_name="")  # shorter, but found second
     PartnerFactory(name="中国通号有限公司", short_name="")
     capped = api.get(URL, {"q": "通号"}).json()["partners"]
     features = connections["default"].features
     monkeypatch.setattr(features, "supports_slicing_ordering_in_compound", False)
 
     with CaptureQueriesContext(connection) as queries:
-        whole = api.get(URL, {"q": "通号"}).json()["partners"]
+        or_of_caps = api.get(URL, {"q": "通号"}).json()["partners"]
 
-    assert whole == capped
-    assert [hit["match"] for hit in whole] == ["exact", "prefix", "contains"]
+    assert or_of_caps == capped
+    assert [hit["name"] for hit in capped][:2] == ["通号", "通号城市轨道交通有限公司"]
+    assert [hit["match"] for hit in capped] == ["exact", "prefix", "contains"]
     narrow, _anywhere = partner_queries(queries)
     assert "UNION" not in narrow
+    assert narrow.count("LIMIT 1)") == 2
+
+
+def _per_tier(queryset, tiers, limit, *fields):
+    """The ranking before the narrow tiers shared a query: one query per tier, each ranking
+    its first ``TIER_CANDIDATES`` rows, read until one row more than the page is found."""
+    scoped = search_module._scoped(queryset)
+    rows = []
+    for match, condition in tiers:
+        candidates = scoped.filter(condition).order_by().values("pk")
+        candidates = candidates[: search_module.TIER_CANDIDATES]
+        found = search_module._rows(scoped.filter(pk__in=candidates), Value(match), fields)
+        rows += found[: limit + 1 - len(rows)]
+        if len(rows) > limit:
+            break
+    return search_module._group(rows, limit)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 6, 10])
+def test_the_shared_narrow_query_ranks_as_one_query_per_tier_did(api, monkeypatch, limit):
+    """Pages filled by the narrow tiers exactly, one short of them, or by "anywhere" too: the
+    same hits, matches and ``more`` as the ranking with a query per tier."""
+    for name, short_name in [
+        ("通号", ""),
+        ("北京全路通信信号研究设计院有限公司", "通号"),
+        ("通号城市轨道交通有限公司", ""),
+        ("通号城轨有限公司", ""),
+        ("中国通号有限公司", ""),
+        ("卡斯柯通号有限公司", ""),
+    ]:
+        PartnerFactory(name=name, short_name=short_name)
+    ProjectFactory(name="通号大厦项目")
+    ContactFactory(name="通号")
+    queries = ["通号", "tonghao", "th", "号", "通", "tong"]
+    shared = [api.get(URL, {"q": query, "limit": limit}).json() for query in queries]
+    monkeypatch.setattr(search_module, "_ranked", _per_tier)
+
+    per_tier = [api.get(URL, {"q": query, "limit": limit}).json() for query in queries]
+
+    assert shared == per_tier
+    assert any(body["more"]["partners"] for body in shared) == (limit < 6)
+
+
+def test_the_narrow_tiers_come_first_from_match_tiers():
+    tiers = match_tiers("tonghao")
+    assert [match for match, _condition in tiers] == [Match.EXACT, Match.PREFIX, Match.CONTAINS]
+    assert search_module.NARROW_TIERS == 2
 
 
 def test_a_whole_name_comes_before_a_shorter_name_that_starts_with_the_query(api):

@@ -92,6 +92,14 @@ def test_jit_is_left_to_the_server_when_asked():
     assert "jit" not in _connection_options(DATABASE_JIT="1")
 
 
+def test_each_startup_option_can_be_left_to_the_server_or_the_role():
+    both = _connection_options()
+    assert "-c jit=off" in both
+    assert "-c synchronize_seqscans=off" in both
+    assert _connection_options(DATABASE_SYNCHRONIZE_SEQSCANS="1") == "-c jit=off"
+    assert _connection_options(DATABASE_STARTUP_OPTIONS="0") == ""
+
+
 @pytest.mark.django_db
 def test_a_query_run_often_is_prepared_once_per_connection():
     """After five runs on a connection a query is a prepared statement, its values bound as
