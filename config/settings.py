@@ -111,14 +111,11 @@ DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=No
 # setting it does not track): DATABASE_STARTUP_OPTIONS=0 sends none (set them on the role
 # instead: ALTER ROLE … SET jit = off, SET synchronize_seqscans = off).
 _POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-_startup_options = [
-    *([] if env.bool("DATABASE_JIT", default=False) else ["-c jit=off"]),
-    *(
-        []
-        if env.bool("DATABASE_SYNCHRONIZE_SEQSCANS", default=False)
-        else ["-c synchronize_seqscans=off"]
-    ),
-]
+_startup_options = []
+if not env.bool("DATABASE_JIT", default=False):
+    _startup_options.append("-c jit=off")
+if not env.bool("DATABASE_SYNCHRONIZE_SEQSCANS", default=False):
+    _startup_options.append("-c synchronize_seqscans=off")
 if _POSTGRESQL and _startup_options and env.bool("DATABASE_STARTUP_OPTIONS", default=True):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = " ".join([_options.get("options", ""), *_startup_options]).strip()

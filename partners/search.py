@@ -33,9 +33,6 @@ MAX_LIMIT = 50
 # A tier matching more rows than this (a common syllable among 200,000 names) ranks this many
 # of them: being above MAX_LIMIT, the page is full either way, and the group says there are more.
 TIER_CANDIDATES = 1000
-# The tiers read in the first query: exact and prefix, the first two that
-# ``core.searchable.match_tiers`` returns (a test pins the order).
-NARROW_TIERS = 2
 
 
 @dataclass(frozen=True)
@@ -75,8 +72,10 @@ def _ranked(queryset: QuerySet, tiers, limit: int, *fields: str) -> Group:
     whether there are more). Within a tier, the shortest names among its first
     ``TIER_CANDIDATES`` rows found."""
     scoped = _scoped(queryset)
+    narrow = [tier for tier in tiers if tier[0] != Match.CONTAINS]
+    anywhere = [tier for tier in tiers if tier[0] == Match.CONTAINS]
     rows = []
-    for batch in (tiers[:NARROW_TIERS], tiers[NARROW_TIERS:]):
+    for batch in (narrow, anywhere):
         if batch and len(rows) <= limit:
             first_by = ("match",) if len(batch) > 1 else ()
             found = _rows(_candidates(scoped, batch), _rank(batch), fields, *first_by)

@@ -658,10 +658,9 @@ def test_the_shared_narrow_query_ranks_as_one_query_per_tier_did(api, monkeypatc
     assert any(body["more"]["partners"] for body in shared) == (limit < 6)
 
 
-def test_the_narrow_tiers_come_first_from_match_tiers():
+def test_match_tiers_come_best_first():
     tiers = match_tiers("tonghao")
     assert [match for match, _condition in tiers] == [Match.EXACT, Match.PREFIX, Match.CONTAINS]
-    assert search_module.NARROW_TIERS == 2
 
 
 def test_a_whole_name_comes_before_a_shorter_name_that_starts_with_the_query(api):
