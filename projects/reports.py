@@ -14,7 +14,9 @@ target. The breakdowns by stage, industry, owner and kind are the pipeline as it
 """
 
 import datetime as dt
+import heapq
 import itertools
+import statistics
 from decimal import Decimal
 
 from django.db.models import (
@@ -25,8 +27,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -34,9 +34,8 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Least, RowNumber
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +43,7 @@ from accounts.models import User
 from chains.models import IndustryChain
 from chains.selectors import industry_ids_with_descendants
 from core.reports import Field, Figure, Period, QueryRows, Report, Table
-from core.sql import DurationInDays, PercentileCont
+from core.sql import DurationInDays
 from projects.models import Event, PipelineTarget, Project, Stage, StageChange, StageStay
 
 ZERO = Decimal("0.00")
@@ -342,56 +341,57 @@ def _days(value) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def stage_medians(stays: QuerySet) -> list[dict]:
-    """Per stage: the projects that stayed in it, the median and the most days (one query)."""
-    measures = {}
-    for stage in TIMED_STAGES:
-        in_stage = Q(to_stage=stage)
-        measures[f"{stage}_projects"] = Count("project_id", filter=in_stage)
-        measures[f"{stage}_median"] = PercentileCont("days", 0.5, filter=in_stage)
-        measures[f"{stage}_max"] = Max("days", filter=in_stage)
-    found = stays.aggregate(**measures)
-    return [
+def stay_measures(stays: QuerySet) -> tuple[list[dict], list[dict]]:
+    """The days in each stage (projects, median, most) and the slowest projects of each stage,
+    from one read of the stays (``stage_stays``) and one of the slowest projects' names.
+
+    Both measures are taken in Python from the same rows: in the database each was its own
+    pass over every stage change (at ten times district scale, 50,000 stays: 120 ms for the
+    medians and 210 ms for the ranking, against 160 ms for the one read)."""
+    days_by_stage = {stage: [] for stage in TIMED_STAGES}
+    for project_id, stage, days in stays.values_list("project_id", "to_stage", "days"):
+        days_by_stage[stage].append((days, project_id))
+    medians = [
         {
             **_stage_row(stage),
-            "projects": found[f"{stage}_projects"],
-            "median_days": _days(found[f"{stage}_median"]),
-            "max_days": _days(found[f"{stage}_max"]),
+            "projects": len(found),
+            "median_days": _days(statistics.median(d for d, _ in found)) if found else None,
+            "max_days": _days(max(d for d, _ in found)) if found else None,
         }
-        for stage in TIMED_STAGES
+        for stage, found in days_by_stage.items()
     ]
+    return medians, _slowest(days_by_stage)
 
 
-def slowest_stays(stays: QuerySet) -> list[dict]:
-    """The ``SLOWEST`` projects with the most days in each stage (one query, ranked by a
-    window over the stays)."""
-    rank = Window(
-        RowNumber(),
-        partition_by=F("to_stage"),
-        order_by=[F("days").desc(), F("code").asc()],
+def _slowest(days_by_stage: dict[str, list[tuple]]) -> list[dict]:
+    """The ``SLOWEST`` projects with the most days in each stage, ties by project code: the
+    candidates are the stays with at least the days of the last one ranked."""
+    candidates = {}
+    for stage, found in days_by_stage.items():
+        top = heapq.nlargest(SLOWEST, found)
+        least = top[-1][0] if len(top) == SLOWEST else None
+        candidates[stage] = top if least is None else [s for s in found if s[0] >= least]
+    ids = {project_id for found in candidates.values() for _days_in, project_id in found}
+    projects = Project.objects.filter(pk__in=ids).values(
+        "pk", "code", "name", "owner__full_name", "owner__username"
     )
-    # The project's code, name and owner as aggregates (one value per project), so that the
-    # rows stay grouped by project and stage alone: grouping by the names as well meant
-    # sorting 50,000 rows by four texts.
-    named = stays.annotate(
-        code=Min("project__code"),
-        name=Min("project__name"),
-        owner_full_name=Min("project__owner__full_name"),
-        owner_username=Min("project__owner__username"),
-    )
-    rows = named.annotate(rank=rank).filter(rank__lte=SLOWEST)
-    order = {stage: position for position, stage in enumerate(TIMED_STAGES)}
-    return [
-        {
-            **_stage_row(row["to_stage"]),
-            "rank": row["rank"],
-            "code": row["code"],
-            "name": row["name"],
-            "owner": _owner_name(row["owner_full_name"], row["owner_username"]),
-            "days": _days(row["days"]),
-        }
-        for row in sorted(rows, key=lambda row: (order[row["to_stage"]], row["rank"]))
-    ]
+    names = {project["pk"]: project for project in projects}
+    rows = []
+    for stage, found in candidates.items():
+        ranked = sorted(found, key=lambda stay: (-stay[0], names[stay[1]]["code"]))
+        for rank, (days, project_id) in enumerate(ranked[:SLOWEST], start=1):
+            project = names[project_id]
+            rows.append(
+                {
+                    **_stage_row(stage),
+                    "rank": rank,
+                    "code": project["code"],
+                    "name": project["name"],
+                    "owner": _owner_name(project["owner__full_name"], project["owner__username"]),
+                    "days": _days(days),
+                }
+            )
+    return rows
 
 
 def stalled(projects, stalled_days: int, now: dt.datetime) -> QueryRows:
@@ -426,16 +426,13 @@ def against_target(projects, year: int) -> list[dict]:
     since = timezone.make_aware(dt.datetime(year, 1, 1))
     until = timezone.make_aware(dt.datetime(year + 1, 1, 1))
 
-    def moved(from_stage, to_stage):
-        return Exists(
-            StageChange.objects.filter(
-                project_id=OuterRef("pk"),
-                from_stage=from_stage,
-                to_stage=to_stage,
-                changed_at__gte=since,
-                changed_at__lt=until,
-            )
+    def moved(from_stage, to_stage) -> Q:
+        # The year's moves are read once and hashed (a correlated EXISTS per project probed
+        # the stage changes 50,000 times at ten times district scale: 100 ms against 10).
+        moves = StageChange.objects.filter(
+            from_stage=from_stage, to_stage=to_stage, changed_at__gte=since, changed_at__lt=until
         )
+        return Q(pk__in=moves.values("project_id"))
 
     signed = moved(Stage.NEGOTIATING, Stage.SIGNED)
     actual = projects.aggregate(
@@ -512,7 +509,7 @@ def pipeline_report(user, params: dict) -> Report:
     year = params.get("year") or period.until.year
     projects = pipeline_projects(params)
     stages, totals = by_stage(projects)
-    stays = stage_stays(projects, period, now)
+    stay_days, slowest = stay_measures(stage_stays(projects, period, now))
     stalled_rows = stalled(projects, stalled_days, now)
     figures = [
         Figure("projects", _("major projects"), totals["projects"]),
@@ -553,8 +550,8 @@ def pipeline_report(user, params: dict) -> Report:
             ),
             Table("by_event", _("By event"), EVENT_FIELDS, by_event(projects, period)),
             Table("conversion", _("Conversion"), CONVERSION_FIELDS, conversion(projects, period)),
-            Table("stage_days", _("Days in stage"), MEDIAN_FIELDS, stage_medians(stays)),
-            Table("slowest", _("Slowest projects"), SLOWEST_FIELDS, slowest_stays(stays)),
+            Table("stage_days", _("Days in stage"), MEDIAN_FIELDS, stay_days),
+            Table("slowest", _("Slowest projects"), SLOWEST_FIELDS, slowest),
             Table("stalled", _("Stalled projects"), STALLED_FIELDS, stalled_rows),
             Table("target", _("Against the target"), TARGET_FIELDS, against_target(projects, year)),
         ],

@@ -270,6 +270,14 @@ def test_only_the_ten_slowest_of_a_stage_are_listed(api, db, frozen):
     assert slowest[0]["days"] == 366.0
 
 
+def test_the_slowest_tied_on_days_are_ranked_by_code_and_cut_at_ten(api, db, frozen):
+    for n in range(12):  # the last created (the largest ids) are not the first by code
+        project(f"T{n:02d}", [(at(2024, 1, 1), Stage.LEAD)], kind="other")
+    slowest = rows(get(api), "slowest")
+    assert [(r["rank"], r["code"]) for r in slowest] == [(n + 1, f"T{n:02d}") for n in range(10)]
+    assert {r["days"] for r in slowest} == {366.0}
+
+
 def test_stalled_projects_and_the_threshold(api, pipeline, frozen):
     stalled = rows(get(api), "stalled")
     assert [(r["code"], r["stage"], r["last_move"], r["days"]) for r in stalled] == [
