@@ -75,16 +75,28 @@ def cached_report(build, name: str, user, params: dict) -> Report:
     """``build(user, params)`` from the cache when the data has not changed since it was
     computed; computed and cached otherwise. A report computed while a write committed is
     returned but not cached."""
+    return _cached(name, user, params, lambda: shown(build(user, params)))
+
+
+def cached_part(name: str, user, params: dict, compute):
+    """``compute()``, a part of a report that depends on fewer parameters than the report
+    (``params``: only those it depends on), cached as reports are (``cached_report``), so that
+    a reader who changes another parameter (the period, say) waits for the rest of the report
+    alone. What ``compute`` returns must be plain data: no query set, nothing lazy."""
+    return _cached(f"{name}:part", user, params, compute)
+
+
+def _cached(name: str, user, params: dict, compute):
     version = _current_version()
     if version is None:
-        return shown(build(user, params))
+        return compute()
     key = _key(name, user, params, version)
-    report = cache.get(key)
-    if report is None:
-        report = shown(build(user, params))
+    value = cache.get(key)
+    if value is None:
+        value = compute()
         if data_version() == version:
-            cache.set(key, report, settings.REPORT_CACHE_SECONDS)
-    return report
+            cache.set(key, value, settings.REPORT_CACHE_SECONDS)
+    return value
 
 
 REFRESHED = "report-refresh:done"

@@ -49,12 +49,21 @@ class QueryRows:
     has). At district scale a list such as the partners overdue for a visit has 100,000 rows,
     which nobody reads on a page."""
 
-    def __init__(self, queryset, to_row: Callable[[Any], dict], count: int | None = None):
+    def __init__(
+        self,
+        queryset,
+        to_row: Callable[[Any], dict],
+        count: int | None = None,
+        first: list[dict] | None = None,
+    ):
         self.queryset = queryset
         self.to_row = to_row
         self._count = count
+        self._first = first  # the first rows when already read (a cached part of a report)
 
     def head(self, limit: int) -> list[dict]:
+        if self._first is not None and (limit <= len(self._first) or len(self._first) == len(self)):
+            return self._first[:limit]
         return [self.to_row(row) for row in self.queryset[:limit]]
 
     def __len__(self) -> int:

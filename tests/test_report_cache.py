@@ -336,3 +336,25 @@ def test_the_dashboard_opens_on_the_refreshed_report(cached, client):
 def test_the_refresh_looks_for_the_roles_that_read_everything(role):
     """``READ_ALL_ROLES`` (the refresh's reader, a query) says what ``can_read_all`` decides."""
     assert can_read_all(UserFactory(roles=[role])) == (role in READ_ALL_ROLES)
+
+
+COVERAGE = "/api/v1/reports/coverage/"
+
+
+def test_coverage_for_another_period_reuses_what_is_as_of_now(cached, reader):
+    """Coverage by steward, industry and chain and the overdue list do not depend on the
+    period: choosing another one reads the interactions per month alone, until the data
+    changes; another filter is another entry."""
+    steward = UserFactory(roles=[Role.STAFF])
+    PartnerFactory(steward=steward)
+    first = reader.get(COVERAGE, {"year": 2025}).json()
+    with CaptureQueriesContext(connection) as queries:
+        other = reader.get(COVERAGE, {"year": 2024}).json()
+    assert not [q for q in queries.captured_queries if 'FROM "partners_partner"' in q["sql"]]
+    for table in ("by_steward", "by_industry", "by_chain", "overdue"):
+        assert other["tables"][table] == first["tables"][table], table
+    assert other["period"] != first["period"]
+    filtered = reader.get(COVERAGE, {"year": 2024, "steward": UserFactory().pk}).json()
+    assert filtered["figures"]["partners"] == 0
+    PartnerFactory(steward=steward)
+    assert reader.get(COVERAGE, {"year": 2024}).json()["figures"]["partners"] == 2

@@ -200,6 +200,19 @@ def test_the_workbook_has_the_same_numbers(api, district):
             assert [_plain(v) for v in line] == [_plain(v) for v in row], key
 
 
+def test_the_page_shows_the_first_overdue_and_the_workbook_all(api, district, settings):
+    """The first rows of the overdue list are read with the breakdowns (cached apart from the
+    period); the workbook still reads the whole list."""
+    settings.REPORT_ROWS_SHOWN = 1
+    body = api.get(URL, {"year": 2024}).json()
+    overdue = body["tables"]["overdue"]
+    assert len(overdue["rows"]) == 1 < overdue["row_count"] == body["figures"]["overdue"]
+    book = load_workbook(io.BytesIO(api.get(f"{URL}export/", {"year": 2024}).content))
+    sheet = [ws for ws in book.worksheets if ws.title == overdue["title"]][0]
+    assert len(list(sheet.values)) - 1 == overdue["row_count"]
+    assert list(sheet.values)[1][0] == overdue["rows"][0]["partner"]
+
+
 def _plain(value):
     """The workbook's cell as the JSON shows it (dates as ISO text, local times)."""
     if isinstance(value, dt.datetime):
