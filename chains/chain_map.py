@@ -10,7 +10,9 @@ chains only, partner names only (directory data), and no target list (internal d
 
 Seven queries at most, whatever the data: the industry tree (only with ``industry``), the rule,
 the segments with their counts and strength, their first members' names, their target counts,
-the roster, the work camps and the targets."""
+the roster, the work camps and the targets. The segments, the map's one costly part (two
+passes over every membership), are cached apart keyed by what they depend on
+(``core.report_cache.cached_part``)."""
 
 from django.db.models import (
     Case,
@@ -36,6 +38,7 @@ from chains.models import (
     TargetCompany,
 )
 from chains.selectors import industry_ids_with_descendants, own_chain_ids
+from core.report_cache import cached_part
 from core.reports import Field, Figure, Report, Table
 from partners.models import Partner
 
@@ -101,7 +104,12 @@ def chain_map(user, params: dict) -> Report:
     period = params["period"]
     year = params.get("year") or period.until.year
     chains = _chains(user, params)
-    segments = _segment_rows(chains, year, active_strength_rule())
+    # The map depends on the roster year and the chain filters alone: another period in the
+    # same year, or a steward or zone (which do not apply), reads the segments from the cache.
+    depends_on = {"year": year, "chain": params.get("chain"), "industry": params.get("industry")}
+    segments = cached_part(
+        "chain-map", user, depends_on, lambda: _segment_rows(chains, year, active_strength_rule())
+    )
     gaps = [row for row in segments if row["strength"] != SegmentStrength.STRONG]
     leaders = _leader_rows(chains, year)
     camps = _camp_rows(chains)

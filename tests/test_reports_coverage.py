@@ -208,7 +208,7 @@ def test_the_page_shows_the_first_overdue_and_the_workbook_all(api, district, se
     overdue = body["tables"]["overdue"]
     assert len(overdue["rows"]) == 1 < overdue["row_count"] == body["figures"]["overdue"]
     book = load_workbook(io.BytesIO(api.get(f"{URL}export/", {"year": 2024}).content))
-    sheet = [ws for ws in book.worksheets if ws.title == overdue["title"]][0]
+    sheet = next(ws for ws in book.worksheets if ws.title == overdue["title"])
     assert len(list(sheet.values)) - 1 == overdue["row_count"]
     assert list(sheet.values)[1][0] == overdue["rows"][0]["partner"]
 
