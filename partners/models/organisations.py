@@ -221,6 +221,21 @@ class Partner(SearchableModel, VersionedModel, ArchivableModel):
                 name="partner_live_carrier_status",
                 condition=Q(archived_at=None),
             ),
+            # The visit coverage report counts the partners in the plan and those overdue, by
+            # steward, industry and chain, from the index alone: the table is wide (13,000
+            # pages at ten times district scale), the index a tenth of it.
+            models.Index(
+                fields=["id"],
+                include=[
+                    "steward",
+                    "carrier",
+                    "last_contacted_at",
+                    "joined_on",
+                    "in_doubling_catalogue",
+                ],
+                name="partner_in_plan_visit_fields",
+                condition=Q(archived_at=None) & ~Q(status=PartnerStatus.WITHDRAWN),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
