@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from chains.models import IndustryChain
 from chains.selectors import industry_ids_with_descendants
+from core.report_cache import cached_part
 from core.reports import Field, Figure, Period, QueryRows, Report, Table
 from core.sql import DurationInDays
 from projects.models import Event, PipelineTarget, Project, Stage, StageChange, StageStay
@@ -49,6 +50,8 @@ from projects.models import Event, PipelineTarget, Project, Stage, StageChange, 
 ZERO = Decimal("0.00")
 DAY = dt.timedelta(days=1)
 SLOWEST = 10
+# The parameters that select the projects (``pipeline_projects``).
+PROJECT_FILTERS = ("industry", "chain", "steward", "zone")
 
 # The forward path a project takes; conversion is measured from each stage to the next one.
 PATH = (
@@ -502,13 +505,29 @@ TARGET_FIELDS = (
 )
 
 
+def as_it_stands(projects) -> dict:
+    """The pipeline as it stands, whatever the period: by stage (and the totals), industry,
+    owner and kind. Cached apart from the rest of the report (``cached_part``), so that a
+    reader who changes the period does not wait for these four passes over the projects."""
+    stages, totals = by_stage(projects)
+    return {
+        "by_stage": stages,
+        "totals": totals,
+        "by_industry": by_industry(projects),
+        "by_owner": by_owner(projects),
+        "by_kind": by_kind(projects),
+    }
+
+
 def pipeline_report(user, params: dict) -> Report:
     """Twelve queries, plus one for the industry filter and two for the chain filter."""
     period, now = params["period"], timezone.now()
     stalled_days = params.get("stalled_days", 90)
     year = params.get("year") or period.until.year
     projects = pipeline_projects(params)
-    stages, totals = by_stage(projects)
+    filters = {key: params.get(key) for key in PROJECT_FILTERS}
+    standing = cached_part("pipeline", user, filters, lambda: as_it_stands(projects))
+    stages, totals = standing["by_stage"], standing["totals"]
     stay_days, slowest = stay_measures(stage_stays(projects, period, now))
     stalled_rows = stalled(projects, stalled_days, now)
     figures = [
@@ -534,19 +553,19 @@ def pipeline_report(user, params: dict) -> Report:
                 "by_industry",
                 _("By industry"),
                 (Field("industry", _("industry"), 24), *COUNT_FIELDS),
-                by_industry(projects),
+                standing["by_industry"],
             ),
             Table(
                 "by_owner",
                 _("By owner"),
                 (Field("owner", _("owner"), 16), *COUNT_FIELDS),
-                by_owner(projects),
+                standing["by_owner"],
             ),
             Table(
                 "by_kind",
                 _("By kind"),
                 (Field("kind", _("kind"), 16), *COUNT_FIELDS),
-                by_kind(projects),
+                standing["by_kind"],
             ),
             Table("by_event", _("By event"), EVENT_FIELDS, by_event(projects, period)),
             Table("conversion", _("Conversion"), CONVERSION_FIELDS, conversion(projects, period)),

@@ -26,7 +26,13 @@ from core.data_version import (
 from core.report_cache import REFRESHING, refresh_shared_reports
 from core.reports import REPORTS
 from partners.models import Notification, Partner
-from tests.factories import ChainFactory, PartnerFactory, SegmentFactory, UserFactory
+from tests.factories import (
+    ChainFactory,
+    PartnerFactory,
+    ProjectFactory,
+    SegmentFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 URL = "/api/v1/reports/overview/"
@@ -381,3 +387,23 @@ def test_the_chain_map_depends_on_the_roster_year_and_the_chain_filters_alone(ca
     assert other_year["tables"]["segments"]["rows"][0]["chain_leaders"] == 0
     segment.partners.add(PartnerFactory())
     assert reader.get(CHAIN_MAP, same_year).json()["tables"]["segments"]["rows"][0]["partners"] == 2
+
+
+PIPELINE = "/api/v1/reports/pipeline/"
+
+
+def test_the_pipeline_for_another_period_reuses_what_stands_now(cached, reader):
+    """By stage, industry, owner and kind is the pipeline as it stands: another period reads
+    the moves of that period alone, until the data changes; another filter is another entry."""
+    owner, someone_else = UserFactory(roles=[Role.STAFF]), UserFactory(roles=[Role.STAFF])
+    ProjectFactory(owner=owner)
+    first = reader.get(PIPELINE, {"year": 2025}).json()
+    with CaptureQueriesContext(connection) as queries:
+        other = reader.get(PIPELINE, {"year": 2024}).json()
+    standing = tuple(f'SELECT "projects_project"."{c}"' for c in ("stage", "owner_id", "kind"))
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(standing)]
+    for table in ("by_stage", "by_industry", "by_owner", "by_kind"):
+        assert other["tables"][table] == first["tables"][table], table
+    assert reader.get(PIPELINE, {"steward": someone_else.pk}).json()["figures"]["projects"] == 0
+    ProjectFactory(owner=owner)
+    assert reader.get(PIPELINE, {"year": 2024}).json()["figures"]["projects"] == 2
