@@ -2,7 +2,8 @@
 benchmark's today (each query's time and the indexes its plan uses, by EXPLAIN ANALYZE), the
 day's reminders written and delivered by a real Celery worker over Redis, the import of 10,000
 partner rows (check and confirm), the Excel export of 100,000 partners (time and the
-process's peak memory) and searches as staff type them (``bench/searches.py``). Each time is
+process's peak memory), the reports as managers read them (``bench/reports.py``) and searches
+as staff type them (``bench/searches.py``). Each time is
 the median of ``--runs`` runs (the export's of ``--export-runs``, one by default: it takes
 minutes).
 
@@ -35,6 +36,8 @@ from django.test import Client
 
 from bench.data import BENCH_TODAY
 from bench.load import bench_manager, write_section
+from bench.reports import report_readings
+from bench.reports import section as reports_section
 from bench.searches import search_sweep, typed_queries
 from bench.searches import section as search_section
 from partners.models import FollowUp, Notification, Partner, Reminder
@@ -220,6 +223,7 @@ def report(
     scans: list[dict],
     reminders: dict,
     refreshed: dict,
+    readings: list[dict],
     imported: dict,
     exported: dict,
     swept: dict,
@@ -256,6 +260,8 @@ def report(
         f"in **{refreshed['seconds']:.1f} s** ({refreshed['min']:.1f}–{refreshed['max']:.1f}); "
         "a reader who comes after it is served from the cache (the table above's p50 and p95).",
         "",
+        reports_section(readings, runs),
+        "",
         f"### Import of {imported['rows']:,} partner rows (median of {runs})",
         "",
         f"Check (preview) {imported['preview']:.1f} s, confirm {imported['confirm']:.1f} s "
@@ -287,6 +293,7 @@ def main() -> None:
     scans = scan_times(arguments.runs)
     reminders = reminders_written()
     refreshed = reports_refreshed(arguments.runs)
+    readings = report_readings(bench_manager(), arguments.runs)
     imported = import_10000(arguments.runs)
     exported = export_100000(arguments.export_runs)
     swept = search_sweep(bench_manager(), arguments.runs, typed_queries())
@@ -294,6 +301,7 @@ def main() -> None:
         scans,
         reminders,
         refreshed,
+        readings,
         imported,
         exported,
         swept,

@@ -8,11 +8,12 @@ Filters: ``chain`` and ``industry`` (and the industries below it) select the cha
 apply: the map shows every partner of a segment. A chain-leader unit reads the maps of its own
 chains only, partner names only (directory data), and no target list (internal data).
 
-Eight queries at most, whatever the data: the industry tree (only with ``industry``), the rule
+Nine queries at most, whatever the data: the industry tree (only with ``industry``), the rule
 and its tags, the segments with their target counts, their members' counts, their first
-members' names, the roster, the work camps and the targets. The segments, the map's one
-costly part (two passes over every membership), are cached apart keyed by what they depend on
-(``core.report_cache.cached_part``)."""
+members' names, their chain-leader units of the year, the roster, the work camps and the
+targets. The segments' members, names and targets, the map's one costly part (two passes over
+every membership), do not depend on the year: they are cached apart
+(``core.report_cache.cached_part``), and another year counts its roster's members alone."""
 
 from django.db.models import (
     Count,
@@ -101,12 +102,13 @@ def chain_map(user, params: dict) -> Report:
     period = params["period"]
     year = params.get("year") or period.until.year
     chains = _chains(user, params)
-    # The map depends on the roster year and the chain filters alone: another period in the
-    # same year, or a steward or zone (which do not apply), reads the segments from the cache.
-    depends_on = {"year": year, "chain": params.get("chain"), "industry": params.get("industry")}
-    segments = cached_part(
-        "chain-map", user, depends_on, lambda: _segment_rows(chains, year, active_strength_rule())
-    )
+    rule = active_strength_rule()
+    # The segments' members, names and targets depend on the chain filters alone: another year
+    # or period, or a steward or zone (which do not apply), reads them from the cache, and only
+    # the year's chain-leader units are counted anew.
+    depends_on = {"chain": params.get("chain"), "industry": params.get("industry")}
+    members = cached_part("chain-map", user, depends_on, lambda: _segment_rows(chains, rule))
+    segments = _judged(members, _chain_leader_counts(chains, year), rule)
     gaps = [row for row in segments if row["strength"] != SegmentStrength.STRONG]
     leaders = _leader_rows(chains, year)
     camps = _camp_rows(chains)
@@ -162,9 +164,10 @@ def _chains(user, params: dict):
     return chains.values("pk")
 
 
-def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
+def _segment_rows(chains, rule: dict) -> list[dict]:
     """The segments in order with their target companies not abandoned (a join of the few
-    segments and targets), each with its members' counts, strength and first names."""
+    segments and targets), each with its members' and qualified members' counts and its first
+    members' names: all but the year's roster."""
     open_targets = ~Q(target_companies__status=TargetCompany.Status.ABANDONED)
     segments = (
         ChainSegment.objects.filter(chain__in=chains)
@@ -172,26 +175,39 @@ def _segment_rows(chains, year: int, rule: dict) -> list[dict]:
         .order_by("chain__position", "chain__name", "position")
         .values_list("chain_id", "pk", "position", "name", "chain__name", "targets")
     )
-    counts = _member_counts(chains, year, rule)
+    counts = _member_counts(chains, rule)
     names = _member_names(chains)
     rows = []
     for chain_id, pk, position, name, chain_name, targets in segments:
-        partners, chain_leaders, qualified = counts.get(pk, (0, 0, 0))
-        strength = _strength(partners, chain_leaders, qualified, rule)
+        partners, qualified = counts.get(pk, (0, 0))
         rows.append(
             {
                 "chain_id": chain_id,
                 "chain": chain_name,
                 "position": position,
                 "segment": name,
-                "strength": strength,
-                "strength_label": str(strength.label),
                 "partners": partners,
-                "chain_leaders": chain_leaders,
                 "qualified_partners": qualified,
                 "targets": targets,
                 "partner_names": names.get(pk, []),
                 "segment_id": pk,  # for pages: not a column of the report
+            }
+        )
+    return rows
+
+
+def _judged(segments: list[dict], chain_leaders: dict[int, int], rule: dict) -> list[dict]:
+    """Each segment with its chain-leader units of the year and its strength."""
+    rows = []
+    for segment in segments:
+        leaders = chain_leaders.get(segment["segment_id"], 0)
+        strength = _strength(segment["partners"], leaders, segment["qualified_partners"], rule)
+        rows.append(
+            segment
+            | {
+                "chain_leaders": leaders,
+                "strength": strength,
+                "strength_label": str(strength.label),
             }
         )
     return rows
@@ -208,34 +224,52 @@ def _strength(partners: int, chain_leaders: int, qualified: int, rule: dict) -> 
     return SegmentStrength.STRONG if strong else SegmentStrength.WEAK
 
 
-def _member_counts(chains, year: int, rule: dict) -> dict[int, tuple[int, int, int]]:
-    """``{segment id: (members, chain-leader units, qualified members)}`` in one grouped pass
-    over the memberships of active partners of the plan. The partners are a condition of the
-    pass, not of each count, so that PostgreSQL reads them from an index alone rather than the
-    table (a filter in each count read every partner's row: 340 against 190 ms at ten times
-    district scale)."""
-    leads_the_chain = ChainLeaderAppointment.objects.filter(
-        partner=OuterRef("partner_id"), chain=OuterRef("chainsegment__chain_id"), year=year
-    )
+def _member_counts(chains, rule: dict) -> dict[int, tuple[int, int]]:
+    """``{segment id: (members, qualified members)}`` in one grouped pass over the memberships
+    of active partners of the plan. The partners are a condition of the pass, not of each
+    count, so that PostgreSQL reads them from an index alone rather than the table (a filter in
+    each count read every partner's row: 340 against 190 ms at ten times district scale)."""
     # Qualified partners as one uncorrelated subquery (hashed once), not a probe per member.
     tags = Partner.tags.through.objects.all()
     if rule["tag_ids"]:
         tags = tags.filter(qualificationtag__in=rule["tag_ids"])
     counts = (
-        Partner.segments.through.objects.filter(
-            chainsegment__chain__in=chains, partner__archived_at=None
-        )
-        .exclude(partner__status=Partner.Status.WITHDRAWN)
+        _memberships(chains)
         .values("chainsegment_id")
         .annotate(
             partners=Count("pk"),
-            chain_leaders=Count("pk", filter=Exists(leads_the_chain)),
             qualified=Count("pk", filter=Q(partner_id__in=tags.values("partner_id"))),
         )
         .order_by()
-        .values_list("chainsegment_id", "partners", "chain_leaders", "qualified")
+        .values_list("chainsegment_id", "partners", "qualified")
     )
-    return {segment: tuple(numbers) for segment, *numbers in counts}
+    return {segment: (partners, qualified) for segment, partners, qualified in counts}
+
+
+def _chain_leader_counts(chains, year: int) -> dict[int, int]:
+    """``{segment id: members that lead the segment's chain in the year's roster}``, read from
+    the memberships of the roster's few partners."""
+    roster = ChainLeaderAppointment.objects.filter(chain__in=chains, year=year)
+    leads_the_chain = roster.filter(
+        partner=OuterRef("partner_id"), chain=OuterRef("chainsegment__chain_id")
+    )
+    counts = (
+        _memberships(chains)
+        .filter(partner_id__in=roster.values("partner_id"))
+        .filter(Exists(leads_the_chain))
+        .values("chainsegment_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("chainsegment_id", "n")
+    )
+    return dict(counts)
+
+
+def _memberships(chains):
+    """The chains' segment memberships of active partners of the plan."""
+    return Partner.segments.through.objects.filter(
+        chainsegment__chain__in=chains, partner__archived_at=None
+    ).exclude(partner__status=Partner.Status.WITHDRAWN)
 
 
 # A segment lists its first members by name; its partner count says how many it has, and the
@@ -249,10 +283,7 @@ def _member_names(chains) -> dict[int, list[str]]:
     PostgreSQL share arrives only with Django 6)."""
     rank = Window(RowNumber(), partition_by=F("chainsegment_id"), order_by=F("partner__name").asc())
     members = (
-        Partner.segments.through.objects.filter(
-            chainsegment__chain__in=chains, partner__archived_at=None
-        )
-        .exclude(partner__status=Partner.Status.WITHDRAWN)
+        _memberships(chains)
         .annotate(rank=rank)
         .filter(rank__lte=NAMES_PER_SEGMENT)
         .order_by("chainsegment_id", "partner__name")

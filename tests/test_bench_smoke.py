@@ -111,6 +111,7 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path, 
     from bench.load import write_section
     from bench.operations import report as operations_report
     from bench.operations import reports_refreshed, scan_times
+    from bench.reports import report_readings
     from bench.searches import search_sweep, typed_queries
     from core.reports import REPORTS
 
@@ -123,6 +124,9 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path, 
     exported = {"seconds": 2.0, "rows": 100, "bytes": 2048, "peak_mb_max": 120, "before_mb": 90}
     refreshed = reports_refreshed(runs=1)
     assert refreshed["reports"] == len(REPORTS)
+    readings = report_readings(bench_manager(), runs=1)
+    assert [reading["report"] for reading in readings] == list(REPORTS)
+    assert all(reading[n] > 0 for reading in readings for n in ("fresh", "last_year", "industry"))
     queries = typed_queries(names=5)
     assert queries == typed_queries(names=5)  # the same queries every run
     assert len(queries) > 5
@@ -135,7 +139,7 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path, 
     assert swept["slowest"][0][1] == swept["max"]
     assert search_sweep(bench_manager(), 1, []) == {"queries": 0}
     text = operations_report(
-        scans, reminders, refreshed, imported, exported, swept, runs=1, export_runs=1
+        scans, reminders, refreshed, readings, imported, exported, swept, runs=1, export_runs=1
     )
     document = tmp_path / "BENCHMARKS.md"
     document.write_text(f"# Benchmarks\n\n{MARK}\nload\n{MARK}\n\n## What we changed\n")
@@ -147,5 +151,6 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path, 
     assert "## What we changed" in written
     assert "became 3 reminders" in written
     assert f"refresh computed {len(REPORTS)} reports" in written
+    assert f"| {readings[0]['report']} | " in written
     assert f"{swept['queries']} queries drawn from the partners' names" in written
     assert f"`{swept['slowest'][0][0]}`" in written

@@ -321,12 +321,12 @@ def grow(chains, n: int = 3):
 
 # The request's own (session, user and roles: 3), then the chains and
 # their segments (list only), the chain (map only), the strength rule and its tags, the
-# segments judged, their members' names, the roster, the camps and the targets (not for a
-# chain-leader unit).
-LIST_QUERIES = 13
-DETAIL_QUERIES = 12
-LEADER_LIST_QUERIES = 12
-LEADER_DETAIL_QUERIES = 11
+# segments with their targets, their members' counts, their members' names, their chain-leader
+# units of the year, the roster, the camps and the targets (not for a chain-leader unit).
+LIST_QUERIES = 14
+DETAIL_QUERIES = 13
+LEADER_LIST_QUERIES = 13
+LEADER_DETAIL_QUERIES = 12
 
 
 def test_the_list_takes_a_fixed_number_of_queries(manager_client, leader_client, chains):
