@@ -8,11 +8,11 @@ Filters: ``chain`` and ``industry`` (and the industries below it) select the cha
 apply: the map shows every partner of a segment. A chain-leader unit reads the maps of its own
 chains only, partner names only (directory data), and no target list (internal data).
 
-Nine queries at most, whatever the data: the industry tree (only with ``industry``), the rule
-and its tags, the segments with their target counts, their members' counts, their first
-members' names, their chain-leader units of the year, the roster, the work camps and the
-targets. The segments' members, names and targets, the map's one costly part (two passes over
-every membership), do not depend on the year: they are cached apart
+Ten queries at most, whatever the data: the industry tree (only with ``industry``), the rule,
+its tags, the segments with their target counts, their members' counts, their first members'
+names, their chain-leader units of the year, the roster, the work camps and the targets.
+The segments' members, names and targets, the map's one costly part (two passes over every
+membership), do not depend on the year: they are cached apart
 (``core.report_cache.cached_part``), and another year counts its roster's members alone."""
 
 from django.db.models import (
@@ -36,7 +36,7 @@ from chains.models import (
     TargetCompany,
 )
 from chains.selectors import industry_ids_with_descendants, own_chain_ids
-from core.report_cache import cached_part
+from core.report_cache import cached_part, report_version
 from core.reports import Field, Figure, Report, Table
 from partners.models import Partner
 
@@ -99,6 +99,7 @@ FIGURES = (
 
 
 def chain_map(user, params: dict) -> Report:
+    version = report_version()
     period = params["period"]
     year = params.get("year") or period.until.year
     chains = _chains(user, params)
@@ -107,7 +108,9 @@ def chain_map(user, params: dict) -> Report:
     # or period, or a steward or zone (which do not apply), reads them from the cache, and only
     # the year's chain-leader units are counted anew.
     depends_on = {"chain": params.get("chain"), "industry": params.get("industry")}
-    members = cached_part("chain-map", user, depends_on, lambda: _segment_rows(chains, rule))
+    members = cached_part(
+        "chain-map", user, depends_on, lambda: _segment_rows(chains, rule), version
+    )
     segments = _judged(members, _chain_leader_counts(chains, year), rule)
     gaps = [row for row in segments if row["strength"] != SegmentStrength.STRONG]
     leaders = _leader_rows(chains, year)
@@ -206,7 +209,7 @@ def _judged(segments: list[dict], chain_leaders: dict[int, int], rule: dict) -> 
             segment
             | {
                 "chain_leaders": leaders,
-                "strength": strength,
+                "strength": strength.value,
                 "strength_label": str(strength.label),
             }
         )

@@ -17,7 +17,10 @@ shortly after the data changes (``refresh_shared_reports``, run by Celery beat e
 compute and well under one to read from the cache.
 
 What is cached is the report as shown: each table's first ``REPORT_ROWS_SHOWN`` rows and its
-row count. The Excel export is always computed afresh, with every row.
+row count. The Excel export is never served from it: it is computed with every row, reading
+only the parts of a report cached apart (``cached_part``): those that depend on fewer
+parameters than the whole, such as the coverage's breakdowns, which are as of now whatever
+the period.
 """
 
 import hashlib
@@ -75,19 +78,26 @@ def cached_report(build, name: str, user, params: dict) -> Report:
     """``build(user, params)`` from the cache when the data has not changed since it was
     computed; computed and cached otherwise. A report computed while a write committed is
     returned but not cached."""
-    return _cached(name, user, params, lambda: shown(build(user, params)))
+    return _cached(name, user, params, lambda: shown(build(user, params)), _current_version())
 
 
-def cached_part(name: str, user, params: dict, compute):
+def report_version() -> int | None:
+    """The data version a report's computation starts from (None when reports are not cached).
+    A report reads it before anything else and gives it to each ``cached_part``: a part is then
+    cached only if nothing committed since, the rules and filters read before it included."""
+    return _current_version()
+
+
+def cached_part(name: str, user, params: dict, compute, version: int | None):
     """``compute()``, a part of a report that depends on fewer parameters than the report
-    (``params``: only those it depends on), cached as reports are (``cached_report``), so that
-    a reader who changes another parameter (the period, say) waits for the rest of the report
-    alone. What ``compute`` returns must be plain data: no query set, nothing lazy."""
-    return _cached(f"{name}:part", user, params, compute)
+    (``params``: only those it depends on), cached as reports are (``cached_report``) under
+    ``version`` (``report_version``), so that a reader who changes another parameter (the
+    period, say) waits for the rest of the report alone. What ``compute`` returns must be
+    plain data: no query set, nothing lazy."""
+    return _cached(f"{name}:part", user, params, compute, version)
 
 
-def _cached(name: str, user, params: dict, compute):
-    version = _current_version()
+def _cached(name: str, user, params: dict, compute, version: int | None):
     if version is None:
         return compute()
     key = _key(name, user, params, version)

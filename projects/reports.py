@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from chains.models import IndustryChain
 from chains.selectors import industry_ids_with_descendants
-from core.report_cache import cached_part
+from core.report_cache import cached_part, report_version
 from core.reports import Field, Figure, Period, QueryRows, Report, Table
 from core.sql import DurationInDays
 from projects.models import Event, PipelineTarget, Project, Stage, StageChange, StageStay
@@ -358,8 +358,8 @@ def stay_measures(stays: QuerySet) -> tuple[list[dict], list[dict]]:
         {
             **_stage_row(stage),
             "projects": len(found),
-            "median_days": _days(statistics.median(d for d, _ in found)) if found else None,
-            "max_days": _days(max(d for d, _ in found)) if found else None,
+            "median_days": _days(statistics.median(days for days, _id in found)) if found else None,
+            "max_days": _days(max(days for days, _id in found)) if found else None,
         }
         for stage, found in days_by_stage.items()
     ]
@@ -381,7 +381,9 @@ def _slowest(days_by_stage: dict[str, list[tuple]]) -> list[dict]:
     names = {project["pk"]: project for project in projects}
     rows = []
     for stage, found in candidates.items():
-        ranked = sorted(found, key=lambda stay: (-stay[0], names[stay[1]]["code"]))
+        # A project deleted since the stays were read has no name: it is left out.
+        named = [stay for stay in found if stay[1] in names]
+        ranked = sorted(named, key=lambda stay: (-stay[0], names[stay[1]]["code"]))
         for rank, (days, project_id) in enumerate(ranked[:SLOWEST], start=1):
             project = names[project_id]
             rows.append(
@@ -521,12 +523,13 @@ def as_it_stands(projects) -> dict:
 
 def pipeline_report(user, params: dict) -> Report:
     """Twelve queries, plus one for the industry filter and two for the chain filter."""
+    version = report_version()
     period, now = params["period"], timezone.now()
     stalled_days = params.get("stalled_days", 90)
     year = params.get("year") or period.until.year
     projects = pipeline_projects(params)
     filters = {key: params.get(key) for key in PROJECT_FILTERS}
-    standing = cached_part("pipeline", user, filters, lambda: as_it_stands(projects))
+    standing = cached_part("pipeline", user, filters, lambda: as_it_stands(projects), version)
     stages, totals = standing["by_stage"], standing["totals"]
     stay_days, slowest = stay_measures(stage_stays(projects, period, now))
     stalled_rows = stalled(projects, stalled_days, now)

@@ -126,7 +126,6 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path, 
     assert refreshed["reports"] == len(REPORTS)
     readings = report_readings(bench_manager(), runs=1)
     assert [reading["report"] for reading in readings] == list(REPORTS)
-    assert all(reading[n] > 0 for reading in readings for n in ("fresh", "last_year", "industry"))
     queries = typed_queries(names=5)
     assert queries == typed_queries(names=5)  # the same queries every run
     assert len(queries) > 5

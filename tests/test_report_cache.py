@@ -2,14 +2,19 @@
 committed write, by whatever path, changes the data version (core/data_version.py). These
 tests commit for real (transactional_db), since the version moves only on commit."""
 
+import datetime as dt
+import io
 import threading
+import zoneinfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -23,10 +28,11 @@ from core.data_version import (
     tracked_tables,
     triggered_tables,
 )
-from core.report_cache import REFRESHING, refresh_shared_reports
+from core.report_cache import REFRESHING, cached_part, refresh_shared_reports, report_version
 from core.reports import REPORTS
-from partners.models import Notification, Partner
+from partners.models import Carrier, Notification, Partner
 from tests.factories import (
+    CarrierFactory,
     ChainFactory,
     PartnerFactory,
     ProjectFactory,
@@ -410,3 +416,90 @@ def test_the_pipeline_for_another_period_reuses_what_stands_now(cached, reader):
     assert reader.get(PIPELINE, {"steward": someone_else.pk}).json()["figures"]["projects"] == 0
     ProjectFactory(owner=owner)
     assert reader.get(PIPELINE, {"year": 2024}).json()["figures"]["projects"] == 2
+
+
+@pytest.fixture
+def filtered():
+    """One partner, project and chain that every filter selects, and one of each that none
+    does: a filter read from a part cached without it would count both."""
+    segment = SegmentFactory(chain=ChainFactory())
+    zone = CarrierFactory(kind=Carrier.Kind.ZONE)
+    steward = UserFactory(roles=[Role.STAFF])
+    industry = segment.chain.industry
+    partner = PartnerFactory(steward=steward, carrier=zone, industries=[industry])
+    segment.partners.add(partner)
+    SegmentFactory(chain=ChainFactory()).partners.add(PartnerFactory())
+    ProjectFactory(owner=steward, carrier=zone).industries.add(industry)
+    ProjectFactory()
+    return {"industry": industry, "chain": segment.chain, "zone": zone, "steward": steward}
+
+
+FIGURES = {
+    COVERAGE: lambda body: body["figures"]["partners"],
+    PIPELINE: lambda body: body["figures"]["projects"],
+    CHAIN_MAP: lambda body: body["figures"]["segments"],
+}
+FILTERS = {
+    COVERAGE: ("industry", "chain", "zone", "steward"),
+    PIPELINE: ("industry", "chain", "zone", "steward"),
+    CHAIN_MAP: ("industry", "chain"),
+}
+
+
+@pytest.mark.parametrize(
+    ("url", "key"), [(url, key) for url, keys in FILTERS.items() for key in keys]
+)
+def test_each_filter_a_part_depends_on_is_another_entry(cached, reader, filtered, url, key):
+    figure = FIGURES[url]
+    assert figure(reader.get(url, {"year": 2025}).json()) == 2
+    assert figure(reader.get(url, {"year": 2025, key: filtered[key].pk}).json()) == 1
+
+
+def test_a_chain_leader_unit_has_its_own_entry_of_the_chain_map(cached, reader, filtered):
+    chain = filtered["chain"]
+    leader = PartnerFactory()
+    ChainLeaderAppointment.objects.create(partner=leader, chain=chain, year=2025)
+    unit = APIClient()
+    unit.force_authenticate(UserFactory(roles=[Role.CHAIN_LEADER], partner=leader))
+    assert reader.get(CHAIN_MAP, {"year": 2025}).json()["figures"]["segments"] == 2
+    assert unit.get(CHAIN_MAP, {"year": 2025}).json()["figures"]["segments"] == 1
+
+
+def test_a_part_is_not_kept_when_a_write_committed_since_the_report_began(cached):
+    """A report reads its rules and filters before computing a part: the part is kept only
+    under the version read when the report began, and only if nothing committed since."""
+    reader = UserFactory(roles=[Role.MANAGER])
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return {"partners": Partner.objects.count()}
+
+    version = report_version()
+    PartnerFactory()  # commits between the report's start and its part
+    assert cached_part("test", reader, {}, compute, version) == {"partners": 1}
+    assert cached_part("test", reader, {}, compute, version) == {"partners": 1}
+    assert len(computed) == 2
+    current = report_version()
+    cached_part("test", reader, {}, compute, current)
+    cached_part("test", reader, {}, compute, current)
+    assert len(computed) == 3
+
+
+def test_the_coverage_workbook_lists_the_overdue_as_of_its_cached_counts(cached, reader):
+    """A partner falls overdue at 08:00 (90 days after joining, midnight UTC): counted at
+    07:50 and exported at 08:10 the same day, the workbook's overdue list agrees with its
+    counts, both as of 07:50."""
+    beijing = zoneinfo.ZoneInfo("Asia/Shanghai")
+    PartnerFactory(joined_on=dt.date(2025, 3, 1))
+    falls_due = dt.datetime(2025, 5, 30, 8, tzinfo=beijing)
+    with time_machine.travel(falls_due - dt.timedelta(minutes=10), tick=False):
+        body = reader.get(COVERAGE, {"year": 2025}).json()
+    assert body["figures"]["overdue"] == 0
+    with time_machine.travel(falls_due + dt.timedelta(minutes=10), tick=False):
+        response = reader.get(f"{COVERAGE}export/", {"year": 2025})
+    sheets = {
+        sheet.title: list(sheet.values) for sheet in load_workbook(io.BytesIO(response.content))
+    }
+    title = body["tables"]["overdue"]["title"]
+    assert next(rows for name, rows in sheets.items() if title.startswith(name))[1:] == []

@@ -9,15 +9,18 @@ Partners withdrawn or archived are left out. Filters: ``industry`` (and below), 
 ``zone`` and ``steward`` select the partners; for the interactions per month, ``steward``
 selects who recorded them and the other filters their partner.
 
-At most fifteen queries whatever the data: the industry tree (only with ``industry``; once for
-the partners, once for the interactions), the cadence rules and the roster year twice (for the
-overdue test and for the days), then the three breakdowns (the totals are the steward groups'
-sums), the names of the stewards and recorders, of the industries and of the chains (each
-skipped when there is none to name), the overdue list and the interactions per month.
-
 The breakdowns and the overdue list's first rows are as of now whatever the period: they are
-cached apart (``core.report_cache.cached_part``), so that a reader who changes the period
-waits for the interactions per month alone (at ten times district scale, 0.15 s against 0.8)."""
+cached apart (``core.report_cache.cached_part``) with the moment they were counted at, so that
+a reader who changes the period waits for the interactions per month alone (at ten times
+district scale, 0.15 s against 0.8), and the workbook's whole overdue list is taken as of
+that same moment.
+
+At most seventeen queries whatever the data: the industry tree (only with ``industry``; once
+for the partners, once for the interactions), the cadence rules twice for the part (for the
+overdue test and for the days), then its three breakdowns (the totals are the steward groups'
+sums) and the overdue list's first rows; the cadence rules twice again for the whole overdue
+list; the names of the stewards and recorders, of the industries and of the chains (each
+skipped when there is none to name) and the interactions per month."""
 
 import datetime as dt
 
@@ -29,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from chains.models import Industry, IndustryChain
-from core.report_cache import cached_part
+from core.report_cache import cached_part, report_version
 from core.reports import Field, Figure, QueryRows, Report, Table
 from partners.models import Interaction, Partner
 from partners.reports.filtering import partner_condition
@@ -87,21 +90,22 @@ class DaysBetween(Func):
 
 
 def visit_coverage(user, params: dict) -> Report:
-    now = timezone.now()
+    version = report_version()
     partners = with_visit_baseline(
         Partner.objects.filter(archived_at=None)
         .exclude(status=Partner.Status.WITHDRAWN)
         .filter(partner_condition(params))
     )
-    overdue = visit_overdue_condition(now)
     filters = {key: params.get(key) for key in PARTNER_FILTERS}
-    overdue_list = _overdue_rows(partners.filter(overdue))
-    by_steward, by_industry, by_chain, first_overdue = cached_part(
-        "coverage", user, filters, lambda: _as_of_now(partners, overdue, overdue_list)
+    by_steward, by_industry, by_chain, first_overdue, now = cached_part(
+        "coverage", user, filters, lambda: _as_of_now(partners, timezone.now()), version
     )
     totals = _coverage(
         {key: sum(group[key] for group in by_steward.values()) for key in ("partners", "overdue")}
     )
+    # The whole overdue list (the workbook's) as of the moment the counts were taken.
+    overdue = partners.filter(visit_overdue_condition(now))
+    overdue_list = _overdue_rows(overdue, totals["overdue"], first_overdue)
     interactions = _interactions_by_month(params)
     users = _users(by_steward.keys() | {recorder for recorder, _month, _n in interactions})
     interaction_rows = _interaction_rows(interactions, users)
@@ -134,9 +138,7 @@ def visit_coverage(user, params: dict) -> Report:
                 "overdue",
                 _("Partners overdue for a visit"),
                 OVERDUE_FIELDS,
-                QueryRows(
-                    overdue_list.queryset, overdue_list.to_row, totals["overdue"], first_overdue
-                ),
+                overdue_list,
             ),
             Table(
                 "interactions", _("Interactions per month"), INTERACTION_FIELDS, interaction_rows
@@ -145,20 +147,23 @@ def visit_coverage(user, params: dict) -> Report:
     )
 
 
-def _as_of_now(partners, overdue: Q, overdue_list: QueryRows) -> tuple[dict, dict, dict, list]:
-    """The partners and those overdue by steward, industry and chain, and the first rows of
-    the overdue list: as of now, whatever the period, so cached apart from the interactions of
-    the period (``cached_part``): a reader who changes the period waits for those alone.
+def _as_of_now(partners, now) -> tuple[dict, dict, dict, list, dt.datetime]:
+    """The partners and those overdue by steward, industry and chain, the first rows of the
+    overdue list and the moment they were counted at: as of now, whatever the period, so
+    cached apart from the interactions of the period (``cached_part``): a reader who changes
+    the period waits for those alone.
 
     Each partner has one steward and each industry once (the through table's unique pair), so
     those groups count rows; it may sit in several segments of one chain, so chains count
     distinct partners. The totals are the sums of the steward groups (every partner is in
     one): a pass over the partners fewer."""
+    overdue = visit_overdue_condition(now)
     return (
         _groups(partners, "steward", overdue),
         _groups(partners, "industries", overdue),
         _groups(partners, "segments__chain", overdue, distinct=True),
-        overdue_list.head(settings.REPORT_ROWS_SHOWN),
+        _overdue_rows(partners.filter(overdue)).head(settings.REPORT_ROWS_SHOWN),
+        now,
     )
 
 
@@ -214,9 +219,10 @@ def _users(ids) -> dict:
     }
 
 
-def _overdue_rows(overdue) -> QueryRows:
+def _overdue_rows(overdue, count: int | None = None, first: list | None = None) -> QueryRows:
     """Days overdue computed in the database: today minus the day the visit fell due (the
-    baseline's day in the site's time zone plus the cadence)."""
+    baseline's day in the site's time zone plus the cadence). ``count`` is the overall
+    figure's; ``first``, the first rows when already read."""
     today = timezone.localdate()
     baseline_day = TruncDate("visit_baseline", tzinfo=timezone.get_current_timezone())
     rows = (
@@ -247,7 +253,7 @@ def _overdue_rows(overdue) -> QueryRows:
             "days_overdue": days_overdue,
         }
 
-    return QueryRows(rows, row)
+    return QueryRows(rows, row, count, first)
 
 
 def _interactions_by_month(params: dict) -> list[tuple]:
