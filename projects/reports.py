@@ -19,6 +19,7 @@ import itertools
 import statistics
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -399,9 +400,12 @@ def _slowest(days_by_stage: dict[str, list[tuple]]) -> list[dict]:
     return rows
 
 
-def stalled(projects, stalled_days: int, now: dt.datetime) -> QueryRows:
+def stalled(
+    projects, stalled_days: int, now: dt.datetime, count: int | None = None, first=None
+) -> QueryRows:
     """Live projects (not dropped, not yet operating) without a stage move for
-    ``stalled_days`` days or more, as of now; the longest-waiting first."""
+    ``stalled_days`` days or more, as of ``now``; the longest-waiting first. ``count`` and
+    ``first`` (the first rows) when already read."""
     last_move = Coalesce("stage_changed_at", "created_at")
     rows = (
         projects.filter(stage__in=LIVE_STAGES)
@@ -421,7 +425,7 @@ def stalled(projects, stalled_days: int, now: dt.datetime) -> QueryRows:
             "days": (now - row["last_move"]) // DAY,
         }
 
-    return QueryRows(rows, to_row)
+    return QueryRows(rows, to_row, count, first)
 
 
 def against_target(projects, year: int) -> list[dict]:
@@ -507,17 +511,22 @@ TARGET_FIELDS = (
 )
 
 
-def as_it_stands(projects) -> dict:
+def as_it_stands(projects, stalled_days: int, now: dt.datetime) -> dict:
     """The pipeline as it stands, whatever the period: by stage (and the totals), industry,
-    owner and kind. Cached apart from the rest of the report (``cached_part``), so that a
-    reader who changes the period does not wait for these four passes over the projects."""
+    owner and kind, the stalled projects' count and first rows, and the moment it was taken
+    at. Cached apart from the rest of the report (``cached_part``), so that a reader who
+    changes the period does not wait for these passes over the projects."""
     stages, totals = by_stage(projects)
+    stalled_rows = stalled(projects, stalled_days, now)
     return {
         "by_stage": stages,
         "totals": totals,
         "by_industry": by_industry(projects),
         "by_owner": by_owner(projects),
         "by_kind": by_kind(projects),
+        "stalled": len(stalled_rows),
+        "first_stalled": stalled_rows.head(settings.REPORT_ROWS_SHOWN),
+        "now": now,
     }
 
 
@@ -528,11 +537,16 @@ def pipeline_report(user, params: dict) -> Report:
     stalled_days = params.get("stalled_days", 90)
     year = params.get("year") or period.until.year
     projects = pipeline_projects(params)
-    filters = {key: params.get(key) for key in PROJECT_FILTERS}
-    standing = cached_part("pipeline", user, filters, lambda: as_it_stands(projects), version)
+    depends_on = {key: params.get(key) for key in PROJECT_FILTERS} | {"stalled": stalled_days}
+    standing = cached_part(
+        "pipeline", user, depends_on, lambda: as_it_stands(projects, stalled_days, now), version
+    )
     stages, totals = standing["by_stage"], standing["totals"]
     stay_days, slowest = stay_measures(stage_stays(projects, period, now))
-    stalled_rows = stalled(projects, stalled_days, now)
+    # The whole stalled list (the workbook's) as of the moment the part was taken.
+    stalled_rows = stalled(
+        projects, stalled_days, standing["now"], standing["stalled"], standing["first_stalled"]
+    )
     figures = [
         Figure("projects", _("major projects"), totals["projects"]),
         Figure(

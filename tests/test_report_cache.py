@@ -405,14 +405,17 @@ def test_the_pipeline_for_another_period_reuses_what_stands_now(cached, reader):
     """By stage, industry, owner and kind is the pipeline as it stands: another period reads
     the moves of that period alone, until the data changes; another filter is another entry."""
     owner, someone_else = UserFactory(roles=[Role.STAFF]), UserFactory(roles=[Role.STAFF])
-    ProjectFactory(owner=owner)
+    ProjectFactory(owner=owner, stage_changed_at=timezone.now() - dt.timedelta(days=100))
     first = reader.get(PIPELINE, {"year": 2025}).json()
     with CaptureQueriesContext(connection) as queries:
         other = reader.get(PIPELINE, {"year": 2024}).json()
-    standing = tuple(f'SELECT "projects_project"."{c}"' for c in ("stage", "owner_id", "kind"))
+    standing = ("stage", "owner_id", "kind", "code")  # the last, the stalled projects
+    standing = tuple(f'SELECT "projects_project"."{column}"' for column in standing)
     assert not [q for q in queries.captured_queries if q["sql"].startswith(standing)]
-    for table in ("by_stage", "by_industry", "by_owner", "by_kind"):
+    for table in ("by_stage", "by_industry", "by_owner", "by_kind", "stalled"):
         assert other["tables"][table] == first["tables"][table], table
+    assert other["figures"]["stalled"] == 1
+    assert reader.get(PIPELINE, {"stalled_days": 200}).json()["figures"]["stalled"] == 0
     assert reader.get(PIPELINE, {"steward": someone_else.pk}).json()["figures"]["projects"] == 0
     ProjectFactory(owner=owner)
     assert reader.get(PIPELINE, {"year": 2024}).json()["figures"]["projects"] == 2
