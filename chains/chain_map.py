@@ -37,8 +37,9 @@ from chains.models import (
 )
 from chains.selectors import industry_ids_with_descendants, own_chain_ids
 from core.report_cache import cached_part, report_version
-from core.reports import Field, Figure, Report, Table
+from core.reports import Field, Figure, Report, Table, chosen_filters
 from partners.models import Partner
+from partners.models.organisations import in_plan
 
 
 class SegmentStrength(TextChoices):
@@ -107,7 +108,7 @@ def chain_map(user, params: dict) -> Report:
     # The segments' members, names and targets depend on the chain filters alone: another year
     # or period, or a steward or zone (which do not apply), reads them from the cache, and only
     # the year's chain-leader units are counted anew.
-    depends_on = {"chain": params.get("chain"), "industry": params.get("industry")}
+    depends_on = chosen_filters(params, ("chain", "industry"))
     members = cached_part(
         "chain-map", user, depends_on, lambda: _segment_rows(chains, rule), version
     )
@@ -250,15 +251,13 @@ def _member_counts(chains, rule: dict) -> dict[int, tuple[int, int]]:
 
 
 def _chain_leader_counts(chains, year: int) -> dict[int, int]:
-    """``{segment id: members that lead the segment's chain in the year's roster}``, read from
-    the memberships of the roster's few partners."""
+    """``{segment id: members that lead the segment's chain in the year's roster}``."""
     roster = ChainLeaderAppointment.objects.filter(chain__in=chains, year=year)
     leads_the_chain = roster.filter(
         partner=OuterRef("partner_id"), chain=OuterRef("chainsegment__chain_id")
     )
     counts = (
         _memberships(chains)
-        .filter(partner_id__in=roster.values("partner_id"))
         .filter(Exists(leads_the_chain))
         .values("chainsegment_id")
         .annotate(n=Count("pk"))
@@ -270,9 +269,9 @@ def _chain_leader_counts(chains, year: int) -> dict[int, int]:
 
 def _memberships(chains):
     """The chains' segment memberships of active partners of the plan."""
-    return Partner.segments.through.objects.filter(
-        chainsegment__chain__in=chains, partner__archived_at=None
-    ).exclude(partner__status=Partner.Status.WITHDRAWN)
+    return Partner.segments.through.objects.filter(chainsegment__chain__in=chains).filter(
+        in_plan("partner__")
+    )
 
 
 # A segment lists its first members by name; its partner count says how many it has, and the

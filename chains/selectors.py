@@ -123,11 +123,11 @@ def chain_overview(user, year: int) -> list[IndustryChain]:
     map judges them (``weak_segments``, ``empty_segments``). A constant number of queries."""
     from chains.chain_map import SegmentStrength, chain_map
     from core.reports import Period
-    from partners.models import Partner
+    from partners.models.organisations import in_plan
 
     members = ChainSegment.partners.through.objects.filter(
-        chainsegment__chain=OuterRef("pk"), partner__archived_at=None
-    ).exclude(partner__status=Partner.Status.WITHDRAWN)
+        chainsegment__chain=OuterRef("pk")
+    ).filter(in_plan("partner__"))
     targets = TargetCompany.objects.filter(segment__chain=OuterRef("pk")).exclude(
         status=TargetCompany.Status.ABANDONED
     )

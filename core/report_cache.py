@@ -69,8 +69,10 @@ def _key(name: str, user, params: dict, version: int) -> str:
     return f"report:{name}:{version}:{audience}:{language}:{timezone.localdate()}:{digest}"
 
 
-def _current_version() -> int | None:
-    """The data version, or None when reports are not cached (no cache, or SQLite)."""
+def report_version() -> int | None:
+    """The data version, or None when reports are not cached (no cache, or SQLite). A report
+    reads it before anything else and gives it to each ``cached_part``: a part is then cached
+    only if nothing committed since, the rules and filters read before it included."""
     return data_version() if settings.REPORT_CACHE_SECONDS else None
 
 
@@ -78,14 +80,7 @@ def cached_report(build, name: str, user, params: dict) -> Report:
     """``build(user, params)`` from the cache when the data has not changed since it was
     computed; computed and cached otherwise. A report computed while a write committed is
     returned but not cached."""
-    return _cached(name, user, params, lambda: shown(build(user, params)), _current_version())
-
-
-def report_version() -> int | None:
-    """The data version a report's computation starts from (None when reports are not cached).
-    A report reads it before anything else and gives it to each ``cached_part``: a part is then
-    cached only if nothing committed since, the rules and filters read before it included."""
-    return _current_version()
+    return _cached(name, user, params, lambda: shown(build(user, params)), report_version())
 
 
 def cached_part(name: str, user, params: dict, compute, version: int | None):
@@ -123,7 +118,7 @@ def refresh_shared_reports() -> list[str]:
     that fails is logged and the others are still computed (the next run tries it again); a
     write that commits meanwhile ends the run, whose reports would be out of date (the next
     run starts over)."""
-    version = _current_version()
+    version = report_version()
     if version is None:
         return []
     done = (version, timezone.localdate().isoformat())
@@ -166,5 +161,5 @@ def _refreshed(view, reader) -> bool:
 
 def is_cached(name: str, user, params: dict) -> bool:
     """Whether ``user`` would be served report ``name`` from the cache now."""
-    version = _current_version()
+    version = report_version()
     return version is not None and cache.get(_key(name, user, params, version)) is not None

@@ -153,6 +153,16 @@ class Period:
         )
 
 
+# The filters every report takes (``ReportParameters``), by name.
+FILTERS = ("industry", "chain", "steward", "zone")
+
+
+def chosen_filters(params: dict, names: tuple[str, ...] = FILTERS) -> dict:
+    """``names`` with the values chosen in ``params`` (None where not given): what a part of a
+    report cached apart from the period depends on (``core.report_cache.cached_part``)."""
+    return {name: params.get(name) for name in names}
+
+
 class ReportParameters(serializers.Serializer):
     """The query string every report accepts; a report ignores filters that mean nothing to
     it. An unknown id is a 400, like the lists' filters."""

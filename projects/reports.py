@@ -44,15 +44,13 @@ from accounts.models import User
 from chains.models import IndustryChain
 from chains.selectors import industry_ids_with_descendants
 from core.report_cache import cached_part, report_version
-from core.reports import Field, Figure, Period, QueryRows, Report, Table
+from core.reports import Field, Figure, Period, QueryRows, Report, Table, chosen_filters
 from core.sql import DurationInDays
 from projects.models import Event, PipelineTarget, Project, Stage, StageChange, StageStay
 
 ZERO = Decimal("0.00")
 DAY = dt.timedelta(days=1)
 SLOWEST = 10
-# The parameters that select the projects (``pipeline_projects``).
-PROJECT_FILTERS = ("industry", "chain", "steward", "zone")
 
 # The forward path a project takes; conversion is measured from each stage to the next one.
 PATH = (
@@ -537,7 +535,7 @@ def pipeline_report(user, params: dict) -> Report:
     stalled_days = params.get("stalled_days", 90)
     year = params.get("year") or period.until.year
     projects = pipeline_projects(params)
-    depends_on = {key: params.get(key) for key in PROJECT_FILTERS} | {"stalled": stalled_days}
+    depends_on = chosen_filters(params) | {"stalled": stalled_days}
     standing = cached_part(
         "pipeline", user, depends_on, lambda: as_it_stands(projects, stalled_days, now), version
     )

@@ -99,6 +99,15 @@ class PartnerStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def in_plan(partner: str = "") -> Q:
+    """Partners in the plan: neither archived nor withdrawn (``partner``: the path to the
+    partner, e.g. ``"partner__"`` from a membership). One condition for the reports and the
+    index that serves them (``partner_in_plan_visit_fields``): were the two to differ,
+    PostgreSQL could not use the index."""
+    withdrawn = Q(**{f"{partner}status": PartnerStatus.WITHDRAWN})
+    return Q(**{f"{partner}archived_at": None}) & ~withdrawn
+
+
 def visit_baseline():
     """A partner's visit baseline: its last contact or, never contacted, the day it joined the
     plan. One expression for the selectors and the index that serves a steward's longest
@@ -234,7 +243,7 @@ class Partner(SearchableModel, VersionedModel, ArchivableModel):
                     "in_doubling_catalogue",
                 ],
                 name="partner_in_plan_visit_fields",
-                condition=Q(archived_at=None) & ~Q(status=PartnerStatus.WITHDRAWN),
+                condition=in_plan(),
             ),
         ]
         constraints = [

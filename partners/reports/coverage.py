@@ -33,15 +33,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from chains.models import Industry, IndustryChain
 from core.report_cache import cached_part, report_version
-from core.reports import Field, Figure, QueryRows, Report, Table
+from core.reports import Field, Figure, QueryRows, Report, Table, chosen_filters
 from partners.models import Interaction, Partner
+from partners.models.organisations import in_plan
 from partners.reports.filtering import partner_condition
 from partners.selectors import visit_overdue_condition, with_cadence_days, with_visit_baseline
 
 SHARE = "0.0%"
-# The parameters that select the partners (``partner_condition``): the breakdowns depend on
-# these alone.
-PARTNER_FILTERS = ("industry", "chain", "steward", "zone")
 FIGURES = (
     ("partners", _("partners")),
     ("contacted_in_cadence", _("contacted within their cadence")),
@@ -92,13 +90,10 @@ class DaysBetween(Func):
 def visit_coverage(user, params: dict) -> Report:
     version = report_version()
     partners = with_visit_baseline(
-        Partner.objects.filter(archived_at=None)
-        .exclude(status=Partner.Status.WITHDRAWN)
-        .filter(partner_condition(params))
+        Partner.objects.filter(in_plan()).filter(partner_condition(params))
     )
-    filters = {key: params.get(key) for key in PARTNER_FILTERS}
     by_steward, by_industry, by_chain, first_overdue, now = cached_part(
-        "coverage", user, filters, lambda: _as_of_now(partners, timezone.now()), version
+        "coverage", user, chosen_filters(params), lambda: _as_of_now(partners), version
     )
     totals = _coverage(
         {key: sum(group[key] for group in by_steward.values()) for key in ("partners", "overdue")}
@@ -147,7 +142,7 @@ def visit_coverage(user, params: dict) -> Report:
     )
 
 
-def _as_of_now(partners, now) -> tuple[dict, dict, dict, list, dt.datetime]:
+def _as_of_now(partners) -> tuple[dict, dict, dict, list, dt.datetime]:
     """The partners and those overdue by steward, industry and chain, the first rows of the
     overdue list and the moment they were counted at: as of now, whatever the period, so
     cached apart from the interactions of the period (``cached_part``): a reader who changes
@@ -157,6 +152,7 @@ def _as_of_now(partners, now) -> tuple[dict, dict, dict, list, dt.datetime]:
     those groups count rows; it may sit in several segments of one chain, so chains count
     distinct partners. The totals are the sums of the steward groups (every partner is in
     one): a pass over the partners fewer."""
+    now = timezone.now()
     overdue = visit_overdue_condition(now)
     return (
         _groups(partners, "steward", overdue),
