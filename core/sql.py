@@ -6,6 +6,8 @@ fraction ``f`` of the ordered non-null values, interpolated linearly between the
 gives each SQLite connection one computing the same thing, the way Django itself gives SQLite
 its ``STDDEV_POP`` and ``VAR_SAMP``; reports then compute percentiles in the database on both.
 
+``ordered_head`` orders the first rows found of a larger list, on both databases.
+
 ``JSONBuild`` and ``estimated_rows`` alone are PostgreSQL's only: their callers
 (``core.api.rows``, ``core.inline_relations``, ``partners.selectors``) take another way
 elsewhere.
@@ -14,6 +16,7 @@ elsewhere.
 import json
 import math
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import Aggregate, DateTimeField, FloatField, Func
 from django.db.models.functions import Cast
@@ -156,3 +159,24 @@ def estimated_rows(queryset: models.QuerySet) -> float | None:
         return None
     plan = json.loads(queryset.explain(format="json"))
     return plan[0]["Plan"]["Plan Rows"]
+
+
+def ordered_head(rows: models.QuerySet, order_by: tuple[str, ...], limit: int) -> list[dict]:
+    """The first ``limit`` of ``rows`` (a sliced ``values()`` queryset) in the order of the
+    ``order_by`` columns, as dicts: the slice is taken first, in whatever order the database
+    finds rows, and only that slice is ordered. Django puts no subquery in ``FROM``; filtering
+    on ``pk__in`` the slice instead reads each of its rows a second time, and PostgreSQL may
+    then hash the whole table to find them again. The columns come as the database driver
+    gives them (no field converters): for texts and whole numbers. A queryset that can hold
+    no row (``none()``) is answered without SQL, as Django answers it."""
+    connection = connections[rows.db]
+    try:
+        sql, params = rows.query.get_compiler(rows.db).as_sql()
+    except EmptyResultSet:
+        return []
+    order = ", ".join(connection.ops.quote_name(column) for column in order_by)
+    head = f"SELECT * FROM ({sql}) AS head ORDER BY {order} LIMIT %s"  # noqa: S608 - compiled
+    with connection.cursor() as cursor:
+        cursor.execute(head, [*params, limit])
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -23,6 +23,7 @@ from accounts.roles import can_read_all
 from chains.selectors import chain_list
 from core.search_text import normalise
 from core.searchable import Match, match_tiers
+from core.sql import ordered_head
 from partners.selectors import contact_list, partner_list
 from partners.uscc import ALPHABET
 from projects.selectors import project_list
@@ -75,35 +76,45 @@ def _ranked(queryset: QuerySet, tiers, limit: int, *fields: str) -> Group:
     narrow = [tier for tier in tiers if tier[0] != Match.CONTAINS]
     anywhere = [tier for tier in tiers if tier[0] == Match.CONTAINS]
     rows = []
-    for batch in (narrow, anywhere):
-        if batch and len(rows) <= limit:
-            first_by = ("match",) if len(batch) > 1 else ()
-            found = _rows(_candidates(scoped, batch), _rank(batch), fields, *first_by)
-            rows += found[: limit + 1 - len(rows)]
+    if narrow:
+        found = _rows(_candidates(scoped, narrow), _rank(narrow), fields, "match")
+        rows += found[: limit + 1]
+    if anywhere and len(rows) <= limit:
+        rows += _anywhere(scoped, *anywhere, fields, limit + 1 - len(rows))
     return _group(rows, limit)
 
 
+def _anywhere(scoped: QuerySet, tier, fields, wanted: int) -> list[dict]:
+    """The ``wanted`` shortest names among the first ``TIER_CANDIDATES`` rows of the "anywhere"
+    tier, read once with their fields (``core.sql.ordered_head``). As an ``IN`` over their ids,
+    each was read a second time, and PostgreSQL hashed all 50,000 projects to find 1,000 of
+    them (``科技`` at ten times district scale: partners 14 → 10 ms, projects 26 → 7 ms)."""
+    match, condition = tier
+    candidates = (
+        scoped.filter(condition)
+        .annotate(match=Value(match), name_length=Length("name"))
+        .order_by()
+        .values("pk", "name", "match", "name_length", *fields)[:TIER_CANDIDATES]
+    )
+    return ordered_head(candidates, ("name_length", "pk"), wanted)
+
+
 def _candidates(scoped: QuerySet, tiers) -> QuerySet:
-    """The rows of ``scoped`` in one of the tiers: the first ``TIER_CANDIDATES`` found of
-    each. On PostgreSQL one subquery (``UNION ALL``): an ``OR`` of two ``IN`` subqueries is
+    """The rows of ``scoped`` in one of the narrow tiers: the first ``TIER_CANDIDATES`` found
+    of each. On PostgreSQL one subquery (``UNION ALL``): an ``OR`` of two ``IN`` subqueries is
     read row by row over the whole table. SQLite allows no ``LIMIT`` in a ``UNION``'s parts,
     but does in an ``IN``: there the ``OR``, which its few thousand rows make cheap."""
     firsts = [
         scoped.filter(condition).order_by().values("pk")[:TIER_CANDIDATES]
         for _match, condition in tiers
     ]
-    if len(firsts) == 1:
-        return scoped.filter(pk__in=firsts[0])
     if connections[scoped.db].features.supports_slicing_ordering_in_compound:
         return scoped.filter(pk__in=firsts[0].union(*firsts[1:], all=True))
     return scoped.filter(reduce(or_, (Q(pk__in=first) for first in firsts)))
 
 
 def _rank(tiers):
-    """Each row's ``match``: the tier whose condition it meets (no row meets two); for a
-    single tier, that tier's as a constant."""
-    if len(tiers) == 1:
-        return Value(tiers[0][0])
+    """Each row's ``match``: the tier whose condition it meets (no row meets two)."""
     return Case(*(When(condition, then=Value(match)) for match, condition in tiers))
 
 

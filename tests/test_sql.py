@@ -1,7 +1,7 @@
 """The SQL of core.sql. The percentile aggregate the reports use: PostgreSQL's own
 ``percentile_cont`` in the suite's database, and the function given to SQLite connections (the
 embedded default database), which must agree with it; the date-to-time expression of the
-partners' visit baseline, which an index holds."""
+partners' visit baseline, which an index holds; the head of a list, ordered after it is cut."""
 
 import datetime as dt
 import sqlite3
@@ -9,10 +9,16 @@ import sqlite3
 import pytest
 from django.db import connection
 from django.db.models import DateTimeField, Q
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Length
 from django.test.utils import CaptureQueriesContext
 
-from core.sql import SQLITE_PERCENTILE, PercentileCont, UTCMidnight, _SQLitePercentile
+from core.sql import (
+    SQLITE_PERCENTILE,
+    PercentileCont,
+    UTCMidnight,
+    _SQLitePercentile,
+    ordered_head,
+)
 from partners.models import Carrier, Partner
 from partners.selectors import WORKBENCH_LIMIT, stewarded_partners
 from tests.factories import CarrierFactory, IndustryFactory, PartnerFactory
@@ -128,3 +134,29 @@ def test_a_zone_and_industry_count_is_read_from_indexes_alone(api):
         hashed = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using partner_live_carrier_status" in plan
     assert "Index Only Scan using partner_industries_by_industry" in hashed
+
+
+@pytest.mark.django_db
+def test_ordered_head_orders_the_rows_found_first_not_the_whole_list():
+    """The search box ranks the first rows it finds by name length: the shortest of those,
+    not of the table."""
+    names = ["甲乙丙丁戊", "甲乙丙", "甲乙丙丁", "甲", "甲乙"]
+    partners = [PartnerFactory(name=name) for name in names]
+    first_three = (
+        Partner.objects.order_by("pk")
+        .annotate(name_length=Length("name"))
+        .values("pk", "name", "name_length")[:3]
+    )
+    rows = ordered_head(first_three, ("name_length", "pk"), 2)
+    assert rows == [
+        {"pk": partners[1].pk, "name": "甲乙丙", "name_length": 3},
+        {"pk": partners[2].pk, "name": "甲乙丙丁", "name_length": 4},
+    ]
+
+
+@pytest.mark.django_db
+def test_ordered_head_of_a_list_that_can_hold_nothing_reads_nothing():
+    with CaptureQueriesContext(connection) as queries:
+        rows = ordered_head(Partner.objects.none().values("pk")[:10], ("pk",), 5)
+    assert rows == []
+    assert len(queries) == 0
