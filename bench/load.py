@@ -39,6 +39,7 @@ from accounts.roles import Role
 from accounts.services import api_token_create
 from bench.baseline import baseline_page
 from bench.endpoints import BASELINE, FLOOR, Endpoint, endpoints
+from bench.speed import described, machine_speed
 
 PORT = 8765
 WORKERS = 3  # 2 cores, shared with PostgreSQL and wrk
@@ -287,7 +288,7 @@ def ratio(measures: list[Measure], name: str = "partner list") -> float:
     return statistics.median(by_name[name].rps) / statistics.median(by_name[BASELINE].rps)
 
 
-def report(measures: list[Measure], runs: int, seconds: int, ratios: dict) -> str:
+def report(measures: list[Measure], runs: int, seconds: int, ratios: dict, speed: str) -> str:
     head = (
         "| endpoint | path | SQL queries | first request ms (empty cache) | p50 ms (min–max) | "
         "p95 ms (min–max) | requests/s (min–max) | p95 target ms | |\n"
@@ -296,6 +297,7 @@ def report(measures: list[Measure], runs: int, seconds: int, ratios: dict) -> st
     body = "\n".join(line_of(m) for m in measures)
     return (
         f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')}: {machine()}.\n\n"
+        f"{speed}\n\n"
         f"Data set: {sizes()}.\n\n"
         f"Each figure: the median of {runs} runs of {seconds} s after one warm-up request "
         f"(spread in brackets).\n\n{head}\n{body}\n\n"
@@ -336,8 +338,10 @@ def main() -> None:
     arguments = parser.parse_args()
     bench_manager()
     points = endpoints()
+    before = machine_speed()
     measures, ratios = measure_all(points, credentials(points), arguments.runs, arguments.seconds)
-    text = report(measures, arguments.runs, arguments.seconds, ratios)
+    speed = described(before, machine_speed())
+    text = report(measures, arguments.runs, arguments.seconds, ratios, speed)
     print(text)
     write_document(text, Path(arguments.out))
 

@@ -22,6 +22,7 @@ from bench.load import (
     report,
     write_document,
 )
+from bench.speed import described, machine_speed
 from tests.factories import CarrierFactory, IndustryFactory, PartnerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,10 @@ def test_the_document_keeps_what_people_wrote(tmp_path: Path, tiny_data_set):
         Measure(p, queries=3, p50=[1.0, 2.0], p95=[3.0, 4.0], rps=[100.0, 90.0]) for p in points
     ]
     ratios = {"partner list": [0.31, 0.25], FLOOR: [0.8, 0.9]}
-    text = report(measures, runs=2, seconds=1, ratios=ratios)
+    speed = machine_speed()
+    text = report(measures, runs=2, seconds=1, ratios=ratios, speed=described(speed, speed))
+    assert f"additions in Python {speed.python_ms:.0f} / {speed.python_ms:.0f} ms" in text
+    assert f"{speed.sql_ms:.0f} / {speed.sql_ms:.0f} ms (smaller is faster)" in text
     assert "| partner list |" in text
     assert "÷ baseline throughput, each list run followed by a baseline run" in text
     assert "**0.28 (0.25–0.31)**" in text  # the pairs' median and spread
