@@ -15,9 +15,10 @@ elsewhere.
 
 import json
 import math
+from contextlib import contextmanager
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Aggregate, DateTimeField, FloatField, Func
 from django.db.models.functions import Cast
 
@@ -180,3 +181,26 @@ def ordered_head(rows: models.QuerySet, order_by: tuple[str, ...], limit: int) -
         cursor.execute(head, [*params, limit])
         columns = [column[0] for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+@contextmanager
+def planned_each_time(using: str = DEFAULT_DB_ALIAS):
+    """Within it, PostgreSQL plans each query for its own values: psycopg prepares none
+    (``config.settings`` has it prepare a query run five times on a connection). A prepared
+    statement may be given a generic plan, made without its values. For a search pattern that
+    plan cannot tell a common pattern (read the table in order until enough rows match) from a
+    rare one (ask the trigram index), and a wrong bet reads every row: 381 ms for ``彧`` at
+    200,000 partners (docs/BENCHMARKS.md, eleventh round). Planning each time costs a
+    fraction of a millisecond. Nothing changes elsewhere than on PostgreSQL."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    driver_connection = connection.connection
+    threshold = driver_connection.prepare_threshold
+    driver_connection.prepare_threshold = None
+    try:
+        yield
+    finally:
+        driver_connection.prepare_threshold = threshold

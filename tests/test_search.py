@@ -588,6 +588,19 @@ def test_a_tier_with_more_matches_than_are_ranked_fills_the_page_and_says_more(a
     assert anywhere.count("LIMIT 4)") == 1
 
 
+def test_the_search_box_plans_each_search_for_its_own_pattern(api, jiaokong, crsc):
+    """Typed one after another on one connection, searches are never prepared statements: a
+    generic plan, made without the pattern, once read all 200,000 partners for a rare one."""
+    for query in ["交控", "通号", "科技", "jk", "tonghao", "信号", "交控科技"]:
+        assert api.get(URL, {"q": query}).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%"search_key"::text LIKE%'],
+        )
+        assert cursor.fetchall() == []
+
+
 def partner_queries(queries) -> list[str]:
     return [query["sql"] for query in queries if 'FROM "partners_partner"' in query["sql"]]
 

@@ -18,6 +18,7 @@ from core.sql import (
     UTCMidnight,
     _SQLitePercentile,
     ordered_head,
+    planned_each_time,
 )
 from partners.models import Carrier, Partner
 from partners.selectors import WORKBENCH_LIMIT, stewarded_partners
@@ -160,3 +161,29 @@ def test_ordered_head_of_a_list_that_can_hold_nothing_reads_nothing():
         rows = ordered_head(Partner.objects.none().values("pk")[:10], ("pk",), 5)
     assert rows == []
     assert len(queries) == 0
+
+
+def _prepared(pattern: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [pattern]
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_within_planned_each_time_a_query_run_often_is_not_prepared():
+    """A search pattern's plan must be made for it: a generic plan once read every partner for
+    a rare one. Outside, the connection prepares as before."""
+    pattern = '%"short_name" = $1 AND "partners_partner"."uscc" = $2%'
+
+    def run_query(value: str) -> None:  # a query of this test only
+        list(Partner.objects.filter(short_name=value, uscc=value).values_list("name"))
+
+    with planned_each_time():
+        for value in "甲乙丙丁戊己庚辛":
+            run_query(value)
+    assert _prepared(pattern) == 0
+    for value in "甲乙丙丁戊己":
+        run_query(value)
+    assert _prepared(pattern) == 1
