@@ -38,6 +38,9 @@ MAX_LIMIT = 50
 # prepared statement's generic plan read a whole table for a rare pattern; search queries are
 # now planned for their own pattern each time (``core.sql.planned_each_time``).
 TIER_CANDIDATES = 300
+# Within a tier: the shorter name first, then the older row; across tiers, the best first.
+WITHIN_TIER = ("name_length", "pk")
+BEST_FIRST = ("match", *WITHIN_TIER)
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,8 @@ def _ranked(queryset: QuerySet, tiers, limit: int, *fields: str) -> Group:
     anywhere = [tier for tier in tiers if tier[0] == Match.CONTAINS]
     rows = []
     if narrow:
-        found = _rows(_candidates(scoped, narrow), _rank(narrow), fields, "match")
-        rows += found[: limit + 1]
+        found = _rows(_candidates(scoped, narrow), _rank(narrow), fields)
+        rows += found.order_by(*BEST_FIRST)[: limit + 1]
     if anywhere and len(rows) <= limit:
         rows += _anywhere(scoped, *anywhere, fields, limit + 1 - len(rows))
     return _group(rows, limit)
@@ -94,13 +97,8 @@ def _anywhere(scoped: QuerySet, tier, fields, wanted: int) -> list[dict]:
     each was read a second time, and PostgreSQL hashed all 50,000 projects to find 1,000 of
     them (``科技`` at ten times district scale: partners 14 → 10 ms, projects 26 → 7 ms)."""
     match, condition = tier
-    candidates = (
-        scoped.filter(condition)
-        .annotate(match=Value(match), name_length=Length("name"))
-        .order_by()
-        .values("pk", "name", "match", "name_length", *fields)[:TIER_CANDIDATES]
-    )
-    return ordered_head(candidates, ("name_length", "pk"), wanted)
+    candidates = _rows(scoped.filter(condition), Value(match), fields).order_by()
+    return ordered_head(candidates[:TIER_CANDIDATES], WITHIN_TIER, wanted)
 
 
 def _candidates(scoped: QuerySet, tiers) -> QuerySet:
@@ -129,7 +127,8 @@ def _ranked_at_once(queryset: QuerySet, tiers, limit: int, *fields: str) -> Grou
     if not tiers:
         return Group(hits=[], more=False)
     any_tier = reduce(or_, (condition for _match, condition in tiers))
-    rows = _rows(_scoped(queryset).filter(any_tier), _rank(tiers), fields, "match")
+    rows = _rows(_scoped(queryset).filter(any_tier), _rank(tiers), fields)
+    rows = rows.order_by(*BEST_FIRST)
     return _group(list(rows[: limit + 1]), limit)
 
 
@@ -137,13 +136,11 @@ def _scoped(queryset: QuerySet) -> QuerySet:
     return queryset.select_related(None).prefetch_related(None)
 
 
-def _rows(queryset: QuerySet, match, fields, *first_by: str) -> QuerySet:
-    """The rows of a group's hits with their ``match``, ordered by ``first_by`` (if any), then
-    the shorter name, then the id."""
-    return (
-        queryset.annotate(match=match, name_length=Length("name"))
-        .order_by(*first_by, "name_length", "pk")
-        .values("pk", "name", "match", *fields)
+def _rows(queryset: QuerySet, match, fields) -> QuerySet:
+    """The rows of a group's hits: id, name, ``match``, the name's length and ``fields``;
+    ordered by the caller, within a tier by ``WITHIN_TIER``."""
+    return queryset.annotate(match=match, name_length=Length("name")).values(
+        "pk", "name", "match", "name_length", *fields
     )
 
 

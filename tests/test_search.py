@@ -640,6 +640,7 @@ def _per_tier(queryset, tiers, limit, *fields):
         candidates = scoped.filter(condition).order_by().values("pk")
         candidates = candidates[: search_module.TIER_CANDIDATES]
         found = search_module._rows(scoped.filter(pk__in=candidates), Value(match), fields)
+        found = found.order_by(*search_module.WITHIN_TIER)
         rows += found[: limit + 1 - len(rows)]
         if len(rows) > limit:
             break
