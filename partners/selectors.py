@@ -2,10 +2,10 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import (
     Case,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -26,7 +26,7 @@ from core.inline_relations import InlineRelation, with_inline_relations
 from core.search_text import normalise
 from core.searchable import key_matches
 from core.selectors import filter_archived
-from core.sql import estimated_rows
+from core.sql import AnyOf, estimated_rows
 from partners.models import (
     Carrier,
     ContactPerson,
@@ -423,8 +423,8 @@ def partner_search(queryset, value: str, *, directory_only: bool = False):
     partner by partner, which is quick when many match (the first page is found at once) and
     reads all 200,000 when few do, as a search for one company by its name does (200–290 ms).
     So the partners found each way are looked up first, through that way's index, at most
-    ``LIST_COUNT_LIMIT`` + 1 of them; if they are no more than ``LIST_COUNT_LIMIT`` in all, the
-    list is filtered by their ids, else by the ``OR`` (docs/BENCHMARKS.md, tenth round), as it
+    ``FEW_PARTNERS`` + 1 of them; if they are no more than that in all, the list is filtered
+    by their ids, else by the ``OR`` (docs/BENCHMARKS.md, tenth and fourteenth rounds), as it
     is at once when PostgreSQL expects many (``_few_partners``)."""
     query = normalise(value)
     if not query:
@@ -440,34 +440,39 @@ def partner_search(queryset, value: str, *, directory_only: bool = False):
         ways.append(contacts.values_list("partner", flat=True))
     ids = _few_partners(ways)
     if ids is not None:
-        return queryset.filter(pk__in=ids)
+        return queryset.filter(AnyOf(F("pk"), ids))
     if directory_only:
         return queryset.filter(names)
     return queryset.filter(names | code | Exists(contacts.filter(partner=OuterRef("pk"))))
 
 
-# Above this many times LIST_COUNT_LIMIT partners expected by name, the ids are not looked up.
-EXPECTED_MANY = 5
+# At most this many partners found are listed by their ids, more by the ``OR`` of the ways. The
+# ids cost about 13 ms a thousand (reading each partner by its key to count and sort them), the
+# ``OR`` reads partners until ``LIST_COUNT_LIMIT`` (1,000) match: the fewer match, the longer
+# (a surname found by contacts only, 3,300 partners: 235-300 ms by ``OR``, 70-80 ms by ids;
+# 18,000 by name: 68 ms by ``OR``, 256 ms by ids). At 200,000 partners the two meet about here.
+FEW_PARTNERS = 5000
+# Above this many partners expected by name, the ids are not looked up: the planner's estimate
+# may be off twice (贸易: 6,079 expected, 2,538 found; 科技: 46,604 expected, 45,735 found).
+EXPECTED_MANY = 2 * FEW_PARTNERS
 
 
 def _few_partners(ways) -> set | None:
-    """The partner ids the ``ways`` give, or None as soon as they are more than the lists
-    count (``LIST_COUNT_LIMIT``): the most likely way to find many comes first. Looking them
-    up reads as far as the list's count will read again (8 ms for 科技 at 200,000 partners),
-    so it is skipped when PostgreSQL expects the first way to give several times as many
-    (its estimate for 科技: 34,446 of the 45,735; for a company's name: 20)."""
-    limit = settings.LIST_COUNT_LIMIT
+    """The partner ids the ``ways`` give, or None as soon as they are more than
+    ``FEW_PARTNERS``: the most likely way to find many comes first. Looking them up is skipped
+    when PostgreSQL expects the first way to give more than ``EXPECTED_MANY``."""
+    bound = FEW_PARTNERS
     expected = estimated_rows(ways[0])
-    if expected is not None and expected > EXPECTED_MANY * limit:
+    if expected is not None and expected > EXPECTED_MANY:
         return None
     ids = set()
     for way in ways:
-        found = list(way.order_by()[: limit + 1])
-        # A way that gives more rows than the limit was cut short: the set is not whole, even
+        found = list(way.order_by()[: bound + 1])
+        # A way that gives more rows than the bound was cut short: the set is not whole, even
         # where its rows repeat partners (two contacts of one partner).
-        if len(found) > limit:
+        if len(found) > bound:
             return None
         ids.update(found)
-        if len(ids) > limit:
+        if len(ids) > bound:
             return None
     return ids

@@ -1,19 +1,22 @@
 """The SQL of core.sql. The percentile aggregate the reports use: PostgreSQL's own
 ``percentile_cont`` in the suite's database, and the function given to SQLite connections (the
 embedded default database), which must agree with it; the date-to-time expression of the
-partners' visit baseline, which an index holds; the head of a list, ordered after it is cut."""
+partners' visit baseline, which an index holds; the head of a list, ordered after it is cut; a
+column among many values, bound as one array."""
 
 import datetime as dt
 import sqlite3
 
 import pytest
 from django.db import connection
-from django.db.models import DateTimeField, Q
+from django.db.models import DateTimeField, F, Q
 from django.db.models.functions import Cast, Length
 from django.test.utils import CaptureQueriesContext
 
+from core.checks import MAX_BOUND_PARAMETERS
 from core.sql import (
     SQLITE_PERCENTILE,
+    AnyOf,
     PercentileCont,
     UTCMidnight,
     _SQLitePercentile,
@@ -187,3 +190,47 @@ def test_within_planned_each_time_a_query_run_often_is_not_prepared():
     for value in "甲乙丙丁戊己":
         run_query(value)
     assert _prepared(pattern) == 1
+
+
+@pytest.mark.django_db
+def test_any_of_binds_the_values_as_one_array():
+    """A list search filters by thousands of partner ids: one parameter, not one each."""
+    partners = PartnerFactory.create_batch(3)
+    wanted = {partners[0].pk, partners[2].pk}
+    queryset = Partner.objects.filter(AnyOf(F("pk"), wanted))
+    sql, params = queryset.query.sql_with_params()
+    assert '"partners_partner"."id" = ANY(%s)' in sql
+    assert params == (list(wanted),)
+    assert set(queryset.values_list("pk", flat=True)) == wanted
+
+
+@pytest.mark.django_db
+def test_any_of_takes_more_values_than_a_statement_takes_parameters():
+    """PostgreSQL refuses a statement of more than 65,535 parameters (``IN`` binds one per
+    value); an array is one parameter whatever it holds."""
+    partner = PartnerFactory()
+    ids = [partner.pk, *range(-MAX_BOUND_PARAMETERS - 10, 0)]
+    assert list(Partner.objects.filter(AnyOf(F("pk"), ids)).values_list("pk", flat=True)) == [
+        partner.pk
+    ]
+
+
+@pytest.mark.django_db
+def test_any_of_no_values_is_no_row_and_no_query():
+    PartnerFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert list(Partner.objects.filter(AnyOf(F("pk"), set()))) == []
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_any_of_is_django_in_on_other_databases():
+    """SQLite (the embedded default) has no arrays: the values are an ``IN`` list."""
+    partners = PartnerFactory.create_batch(2)
+    lookup = AnyOf(F("pk"), [partner.pk for partner in partners])
+    queryset = Partner.objects.filter(lookup)
+    compiler = queryset.query.get_compiler(connection=connection)
+    resolved = queryset.query.where.children[0]
+    sql, params = resolved.as_sql(compiler, connection)
+    assert sql == '"partners_partner"."id" IN (%s, %s)'
+    assert list(params) == [partner.pk for partner in partners]
