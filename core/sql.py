@@ -156,23 +156,28 @@ class JSONBuild(Func):
 
 
 class AnyOf(Lookup):
-    """``AnyOf(F("pk"), ids)``: the column is one of the values. On PostgreSQL
-    ``= ANY(%s)`` binds them as one array, where ``IN`` binds each apart: with thousands of
-    values (a list search's partners) each is sent, parsed and planned as a parameter of its
-    own (3,304 partners: count and page 71-79 ms with ``IN``, 37-43 ms as one array), and a
-    statement takes at most 65,535. Elsewhere it is Django's ``IN``."""
+    """``AnyOf(F("pk"), ids)``: the column is one of the values (values of the column, not
+    model instances or a queryset; None, which equals nothing, is dropped as ``IN`` drops it).
+    On PostgreSQL ``= ANY(%s)`` binds them as one array of the column's type, where ``IN``
+    binds each as a parameter of its own, sent, parsed and estimated apart (a list search's
+    thousands of partners: docs/BENCHMARKS.md, fourteenth round), and, with server-side
+    binding, at most 65,535 in a statement. Elsewhere it is Django's ``IN``."""
 
-    lookup_name = "any_of"
-    prepare_rhs = False  # a list of values, not one value of the column
+    prepare_rhs = False  # a list of values, prepared one by one when compiled
+
+    def __init__(self, lhs, rhs):
+        super().__init__(lhs, [value for value in rhs if value is not None])
 
     def as_sql(self, compiler, connection):
-        return In(self.lhs, self.rhs).as_sql(compiler, connection)
+        return compiler.compile(In(self.lhs, self.rhs))
 
     def as_postgresql(self, compiler, connection):
         if not self.rhs:
             raise EmptyResultSet  # as Django's IN: no row, no query
         column, params = self.process_lhs(compiler, connection)
-        return f"{column} = ANY(%s)", (*params, list(self.rhs))
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection) for value in self.rhs]
+        return f"{column} = ANY(%s::{field.db_type(connection)}[])", (*params, values)
 
 
 def estimated_rows(queryset: models.QuerySet) -> float | None:

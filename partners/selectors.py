@@ -446,14 +446,14 @@ def partner_search(queryset, value: str, *, directory_only: bool = False):
     return queryset.filter(names | code | Exists(contacts.filter(partner=OuterRef("pk"))))
 
 
-# At most this many partners found are listed by their ids, more by the ``OR`` of the ways. The
-# ids cost about 13 ms a thousand (reading each partner by its key to count and sort them), the
-# ``OR`` reads partners until ``LIST_COUNT_LIMIT`` (1,000) match: the fewer match, the longer
-# (a surname found by contacts only, 3,300 partners: 235-300 ms by ``OR``, 70-80 ms by ids;
-# 18,000 by name: 68 ms by ``OR``, 256 ms by ids). At 200,000 partners the two meet about here.
+# At most this many partners found are listed by their ids, more by the ``OR`` of the ways:
+# filtering by ids reads each of them to count and sort them, so it costs as many ids as there
+# are, and the ``OR`` reads partners until ``LIST_COUNT_LIMIT`` match, so it costs the more the
+# fewer match. Measured at 200,000 partners, the two meet about here (docs/BENCHMARKS.md,
+# fourteenth round); the bound does not follow ``LIST_COUNT_LIMIT``.
 FEW_PARTNERS = 5000
-# Above this many partners expected by name, the ids are not looked up: the planner's estimate
-# may be off twice (贸易: 6,079 expected, 2,538 found; 科技: 46,604 expected, 45,735 found).
+# Above this many partners expected by name, the ids are not looked up: twice the bound, as the
+# planner's estimate may be off twice (6,079 expected for 贸易, 2,538 found).
 EXPECTED_MANY = 2 * FEW_PARTNERS
 
 
@@ -461,18 +461,17 @@ def _few_partners(ways) -> set | None:
     """The partner ids the ``ways`` give, or None as soon as they are more than
     ``FEW_PARTNERS``: the most likely way to find many comes first. Looking them up is skipped
     when PostgreSQL expects the first way to give more than ``EXPECTED_MANY``."""
-    bound = FEW_PARTNERS
     expected = estimated_rows(ways[0])
     if expected is not None and expected > EXPECTED_MANY:
         return None
     ids = set()
     for way in ways:
-        found = list(way.order_by()[: bound + 1])
+        found = list(way.order_by()[: FEW_PARTNERS + 1])
         # A way that gives more rows than the bound was cut short: the set is not whole, even
         # where its rows repeat partners (two contacts of one partner).
-        if len(found) > bound:
+        if len(found) > FEW_PARTNERS:
             return None
         ids.update(found)
-        if len(ids) > bound:
+        if len(ids) > FEW_PARTNERS:
             return None
     return ids

@@ -27,7 +27,7 @@ from core.searchable import (
 from core.sql import estimated_rows
 from partners import search as search_module
 from partners.models import Partner
-from partners.selectors import partner_search
+from partners.selectors import EXPECTED_MANY, FEW_PARTNERS, partner_search
 from partners.services import partner_update
 from partners.uscc import with_check_character
 from tests.factories import (
@@ -500,9 +500,13 @@ def three_ways(crsc):
     return {by_name.pk, by_code.pk, crsc.pk}
 
 
-@pytest.mark.parametrize("bound", [1000, 2, 0], ids=["few: by ids", "many: by OR", "one way"])
+@pytest.mark.parametrize(
+    ("bound", "by_ids"),
+    [(1000, True), (3, True), (2, False), (0, False)],
+    ids=["few: by ids", "at the bound: by ids", "many: by OR", "one way"],
+)
 def test_the_list_search_finds_each_way_whether_few_or_many_partners_match(
-    three_ways, monkeypatch, bound
+    three_ways, monkeypatch, bound, by_ids
 ):
     """With at most FEW_PARTNERS partners found, the list is filtered by their ids, else by
     the OR of the three ways (here three, one each way: more than 2, and more than 0 at the
@@ -511,7 +515,10 @@ def test_the_list_search_finds_each_way_whether_few_or_many_partners_match(
     monkeypatch.setattr("partners.selectors.estimated_rows", lambda queryset: None)
     monkeypatch.setattr("partners.selectors.FEW_PARTNERS", bound)
     found = partner_search(Partner.objects.all(), "JK2")
-    assert set(found.values_list("pk", flat=True)) == three_ways
+    with CaptureQueriesContext(connection) as queries:
+        assert set(found.values_list("pk", flat=True)) == three_ways
+    (listed,) = queries.captured_queries
+    assert ("LIKE" not in listed["sql"]) is by_ids
     directory = partner_search(Partner.objects.all(), "jk2", directory_only=True)
     assert set(directory.values_list("name", flat=True)) == {"JK2实验室有限公司"}
 
@@ -544,7 +551,7 @@ def test_a_list_search_for_few_partners_reads_them_by_their_ids(three_ways):
     assert "EXISTS" not in listed
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the ids as an array")
 def test_a_surname_more_partners_have_than_the_list_counts_is_still_listed_by_their_ids(
     api, settings
 ):
@@ -570,14 +577,24 @@ def test_a_surname_more_partners_have_than_the_list_counts_is_still_listed_by_th
 
 
 def test_a_list_search_postgresql_expects_to_find_many_is_not_looked_up(three_ways, monkeypatch):
-    """Looking the ids up would read as far as the list's count reads again: skipped when the
-    planner expects more than EXPECTED_MANY partners by name (科技: 46,604)."""
-    monkeypatch.setattr("partners.selectors.estimated_rows", lambda queryset: 10**6)
+    """Looking the ids up would be wasted: skipped when the planner expects more than
+    EXPECTED_MANY partners by name (科技: 46,604), twice FEW_PARTNERS, as its estimate may be
+    off twice (贸易: 6,079 expected, 2,538 found, looked up)."""
+    assert EXPECTED_MANY == 2 * FEW_PARTNERS
+    monkeypatch.setattr("partners.selectors.estimated_rows", lambda queryset: EXPECTED_MANY + 1)
     with CaptureQueriesContext(connection) as queries:
         rows = list(partner_search(Partner.objects.all(), "jk2").values_list("pk", flat=True))
     assert set(rows) == three_ways
     assert len(queries.captured_queries) == 1
     assert "LIKE" in queries.captured_queries[0]["sql"]
+
+    monkeypatch.setattr("partners.selectors.estimated_rows", lambda queryset: EXPECTED_MANY)
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(partner_search(Partner.objects.all(), "jk2").values_list("pk", flat=True))
+    assert set(rows) == three_ways
+    *lookups, listed = [query["sql"] for query in queries.captured_queries]
+    assert len(lookups) == 3
+    assert "LIKE" not in listed
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")

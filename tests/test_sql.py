@@ -192,22 +192,30 @@ def test_within_planned_each_time_a_query_run_often_is_not_prepared():
     assert _prepared(pattern) == 1
 
 
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="an array parameter is PostgreSQL's"
+)
+
+
+@ON_POSTGRESQL
 @pytest.mark.django_db
-def test_any_of_binds_the_values_as_one_array():
+def test_any_of_binds_the_values_as_one_array_of_the_columns_type():
     """A list search filters by thousands of partner ids: one parameter, not one each."""
     partners = PartnerFactory.create_batch(3)
-    wanted = {partners[0].pk, partners[2].pk}
-    queryset = Partner.objects.filter(AnyOf(F("pk"), wanted))
+    wanted = [partners[0].pk, partners[2].pk]
+    queryset = Partner.objects.filter(AnyOf(F("pk"), iter(wanted)))
     sql, params = queryset.query.sql_with_params()
-    assert '"partners_partner"."id" = ANY(%s)' in sql
-    assert params == (list(wanted),)
-    assert set(queryset.values_list("pk", flat=True)) == wanted
+    assert '"partners_partner"."id" = ANY(%s::bigint[])' in sql
+    assert params == (wanted,)
+    assert sorted(queryset.values_list("pk", flat=True)) == wanted
+    assert sorted(queryset.values_list("pk", flat=True)) == wanted  # the values are not used up
 
 
+@ON_POSTGRESQL
 @pytest.mark.django_db
 def test_any_of_takes_more_values_than_a_statement_takes_parameters():
-    """PostgreSQL refuses a statement of more than 65,535 parameters (``IN`` binds one per
-    value); an array is one parameter whatever it holds."""
+    """With server-side binding PostgreSQL refuses a statement of more than 65,535 parameters
+    (``IN`` binds one per value); an array is one parameter whatever it holds."""
     partner = PartnerFactory()
     ids = [partner.pk, *range(-MAX_BOUND_PARAMETERS - 10, 0)]
     assert list(Partner.objects.filter(AnyOf(F("pk"), ids)).values_list("pk", flat=True)) == [
@@ -224,13 +232,30 @@ def test_any_of_no_values_is_no_row_and_no_query():
 
 
 @pytest.mark.django_db
-def test_any_of_is_django_in_on_other_databases():
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
+def test_any_of_drops_none_and_prepares_each_value_as_in_does(monkeypatch, vendor):
+    """None equals nothing (excluded, it must not take every row with it), and each value is
+    the column's (a number for a text column is its text), as with ``__in``."""
+    monkeypatch.setattr(connection, "vendor", vendor)
+    kept, *others = PartnerFactory.create_batch(3, short_name="甲")
+    kept.short_name = "7"
+    kept.save()
+    wanted = [kept.pk, None]
+    assert list(Partner.objects.filter(AnyOf(F("pk"), wanted))) == [kept]
+    excluded = Partner.objects.exclude(AnyOf(F("pk"), wanted))
+    assert sorted(excluded.values_list("pk", flat=True)) == sorted(o.pk for o in others)
+    by_text = Partner.objects.filter(AnyOf(F("short_name"), [7, None]))
+    assert list(by_text) == list(Partner.objects.filter(short_name__in=[7, None])) == [kept]
+
+
+@pytest.mark.django_db
+def test_any_of_is_django_in_on_other_databases(monkeypatch):
     """SQLite (the embedded default) has no arrays: the values are an ``IN`` list."""
-    partners = PartnerFactory.create_batch(2)
-    lookup = AnyOf(F("pk"), [partner.pk for partner in partners])
-    queryset = Partner.objects.filter(lookup)
-    compiler = queryset.query.get_compiler(connection=connection)
-    resolved = queryset.query.where.children[0]
-    sql, params = resolved.as_sql(compiler, connection)
-    assert sql == '"partners_partner"."id" IN (%s, %s)'
-    assert list(params) == [partner.pk for partner in partners]
+    partners = PartnerFactory.create_batch(3)
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    wanted = [partners[0].pk, partners[1].pk]
+    with CaptureQueriesContext(connection) as queries:
+        found = list(Partner.objects.filter(AnyOf(F("pk"), wanted)).values_list("pk", flat=True))
+    assert sorted(found) == wanted
+    (query,) = queries.captured_queries
+    assert f'"partners_partner"."id" IN ({wanted[0]}, {wanted[1]})' in query["sql"]
