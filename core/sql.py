@@ -163,10 +163,18 @@ class AnyOf(Lookup):
     thousands of partners: docs/BENCHMARKS.md, fourteenth round), and, with server-side
     binding, at most 65,535 in a statement. Elsewhere it is Django's ``IN``."""
 
-    prepare_rhs = False  # a list of values, prepared one by one when compiled
+    prepare_rhs = False  # a list of values, each prepared once the column is known
 
     def __init__(self, lhs, rhs):
         super().__init__(lhs, [value for value in rhs if value is not None])
+
+    def resolve_expression(self, *args, **kwargs):
+        """Each value prepared for the column once, when the filter is added: a list's count
+        and page compile it again each."""
+        resolved = super().resolve_expression(*args, **kwargs)
+        field = resolved.lhs.output_field
+        resolved.rhs = [field.get_prep_value(value) for value in resolved.rhs]
+        return resolved
 
     def as_sql(self, compiler, connection):
         return compiler.compile(In(self.lhs, self.rhs))
@@ -176,7 +184,7 @@ class AnyOf(Lookup):
             raise EmptyResultSet  # as Django's IN: no row, no query
         column, params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
-        values = [field.get_db_prep_value(value, connection) for value in self.rhs]
+        values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
         return f"{column} = ANY(%s::{field.db_type(connection)}[])", (*params, values)
 
 
