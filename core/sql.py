@@ -185,7 +185,10 @@ class AnyOf(Lookup):
         column, params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
         values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
-        return f"{column} = ANY(%s::{field.db_type(connection)}[])", (*params, values)
+        # The column's type without its length or precision (``varchar``, not ``varchar(18)``):
+        # a cast to a length cuts longer values, which would then match what they start with.
+        base_type = field.db_type(connection).split("(")[0]
+        return f"{column} = ANY(%s::{base_type}[])", (*params, values)
 
 
 def estimated_rows(queryset: models.QuerySet) -> float | None:

@@ -259,3 +259,16 @@ def test_any_of_is_django_in_on_other_databases(monkeypatch):
     assert sorted(found) == wanted
     (query,) = queries.captured_queries
     assert f'"partners_partner"."id" IN ({wanted[0]}, {wanted[1]})' in query["sql"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
+def test_any_of_a_value_longer_than_the_column_matches_nothing(monkeypatch, vendor):
+    """A code with one character too many is not the code it starts with: the values are not
+    cut to the column's length (a cast to ``varchar(18)`` would cut them), as with ``__in``."""
+    monkeypatch.setattr(connection, "vendor", vendor)
+    partner = PartnerFactory()
+    too_long = [partner.uscc + "X"]
+    assert list(Partner.objects.filter(uscc__in=too_long)) == []
+    assert list(Partner.objects.filter(AnyOf(F("uscc"), too_long))) == []
+    assert list(Partner.objects.filter(AnyOf(F("uscc"), [partner.uscc]))) == [partner]
