@@ -302,3 +302,58 @@ def test_a_chain_leader_unit_reads_but_cannot_edit_the_rules(chain_map):
     rule = SegmentStrengthRule.objects.get(is_active=True)
     response = client.patch(f"/api/v1/segment-strength-rules/{rule.pk}/", {"min_partners": 1})
     assert response.status_code == 403
+
+
+def _names_shown(api) -> dict[str, list[str]]:
+    body = api.get(URL, {"year": 2024}).json()
+    return {row["segment"]: row["partner_names"] for row in body["tables"]["segments"]["rows"]}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the boundary comes from PostgreSQL's estimate"
+)
+def test_segments_large_enough_name_their_first_members_before_a_boundary(api, monkeypatch):
+    """Two segments of ten members among 36 partners find their first two names among the
+    partners whose names come first; a segment whose members' names all come late, and one
+    too small to find its first two there (it finds one), are numbered again whole. The names
+    are those a numbering of all memberships gives; two partners of one name are both listed."""
+    monkeypatch.setattr("chains.chain_map.NAMES_PER_SEGMENT", 2)
+    chain = ChainFactory(name="链")
+    early = [PartnerFactory(name=f"A{n:02}") for n in range(30)]
+    late = [PartnerFactory(name=f"Z{n}") for n in range(5)]
+    twin = PartnerFactory(name="Z0")
+    members = {
+        "奇": early[1::3],
+        "偶": early[0::3],
+        "晚": [*late, twin],
+        "小": [early[13], late[4]],
+    }
+    for position, (name, partners) in enumerate(members.items(), start=1):
+        SegmentFactory(chain=chain, name=name, position=position).partners.set(partners)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE partners_partner")
+    with CaptureQueriesContext(connection) as context:
+        shown = _names_shown(api)
+    assert shown == {
+        "奇": ["A01", "A04"],
+        "偶": ["A00", "A03"],
+        "晚": ["Z0", "Z0"],
+        "小": ["A13", "Z4"],
+    }
+    numbered = [q["sql"] for q in context.captured_queries if "ROW_NUMBER()" in q["sql"]]
+    assert len(numbered) == 2
+    assert '"partners_partner"."name" < ' in numbered[0]
+    assert '"partners_partner"."name" < ' not in numbered[1]
+    assert '"chainsegment_id" IN ' in numbered[1]
+
+
+def test_a_small_map_numbers_its_members_at_once(api, chain_map, monkeypatch):
+    """Where a boundary would not spare reading (every segment small), no estimate is asked
+    and one numbering reads every membership."""
+    monkeypatch.setattr("chains.chain_map.NAMES_PER_SEGMENT", 2)
+    with CaptureQueriesContext(connection) as context:
+        shown = _names_shown(api)
+    assert shown["研发设计"] == DESIGN_NAMES[:2]
+    sqls = [q["sql"] for q in context.captured_queries]
+    assert not [sql for sql in sqls if sql.startswith("EXPLAIN")]
+    assert len([sql for sql in sqls if "ROW_NUMBER()" in sql]) == 1
