@@ -764,7 +764,7 @@ PARTNER_COLUMNS = (
     "organisation_type", "address", "registered_capital", "established_on", "joined_on",
     "joined_at_event_id", "status", "in_doubling_catalogue", "notes", "introduction",
     "business_scope", "needs", "created_at", "updated_at", "carrier_id", "steward_id",
-    "last_contacted_at", "search_key",
+    "last_contacted_at", "search_key", "contacts_search_key",
 )  # fmt: skip
 
 
@@ -774,7 +774,9 @@ def archived_minute(rng: Dice, created: int, clock: Clock) -> int | None:
     return minute if minute < clock.today * MINUTES_PER_DAY else None
 
 
-def partner_rows(plan: Plan, ids: Ids, rng: Dice) -> Iterator[tuple]:
+def partner_rows(plan: Plan, ids: Ids, rng: Dice, keys: dict[str, str]) -> Iterator[tuple]:
+    """``keys``: the contacts' search keys by name, joined in contact order on the partner's
+    row as ``partners.services.partner_contacts_key_refresh`` keeps them."""
     clock = plan.clock
     for index, partner in enumerate(plan.partners):
         created = partner.joined_day * MINUTES_PER_DAY + working_minute(rng)
@@ -790,14 +792,16 @@ def partner_rows(plan: Plan, ids: Ids, rng: Dice) -> Iterator[tuple]:
             clock.stamp(created if archived is None else archived), partner.carrier,
             ids.staff_or_none(partner.steward),
             None if partner.last_contact < 0 else clock.stamp(partner.last_contact), partner.key,
+            "".join(keys[contact[0]] for contact in partner.contacts),
         )  # fmt: skip
 
 
 def write_partners(cursor, plan: Plan, ref: Reference, ids: Ids, rng: Dice) -> Counter:
     ids.partner = next_id(cursor, "partners_partner")
+    keys = cached_search_keys([c[0] for p in plan.partners for c in p.contacts])
     written = Counter(
         partners=copy_rows(
-            cursor, "partners_partner", PARTNER_COLUMNS, partner_rows(plan, ids, rng)
+            cursor, "partners_partner", PARTNER_COLUMNS, partner_rows(plan, ids, rng, keys)
         )
     )
     pairs = list(enumerate(plan.partners, start=ids.partner))
@@ -819,13 +823,12 @@ def write_partners(cursor, plan: Plan, ref: Reference, ids: Ids, rng: Dice) -> C
         ("partner_id", "qualificationtag_id"),
         ((pk, tag) for pk, p in pairs for tag in p.tags),
     )
-    written["contacts"] = write_contacts(cursor, pairs)
+    written["contacts"] = write_contacts(cursor, pairs, keys)
     return written
 
 
-def write_contacts(cursor, pairs: list[tuple[int, PartnerPlan]]) -> int:
+def write_contacts(cursor, pairs: list[tuple[int, PartnerPlan]], keys: dict[str, str]) -> int:
     """The first contact of each partner is its primary one (at most one per partner)."""
-    keys = cached_search_keys([c[0] for _pk, p in pairs for c in p.contacts])
     contacts = (
         (1, name, title, phone_, f"contact{pk}-{n}@example.com", n == 1, pk, keys[name])
         for pk, p in pairs

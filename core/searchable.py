@@ -6,7 +6,11 @@ that the services, the generic viewsets, the admin, the demo loader and the fact
 through. ``bulk_create``, ``bulk_update`` and ``QuerySet.update()`` bypass ``save()``: code
 that writes names that way calls ``fill_search_keys(instances)`` before ``bulk_create`` /
 ``bulk_update`` (and lists ``"search_key"`` among the updated fields), or
-``rebuild_search_keys(queryset, sources)`` after an ``update()``.
+``rebuild_search_keys(queryset, sources)`` after an ``update()``. A contact's key is also
+held on its partner's row (``Partner.contacts_search_key``): code that writes contacts' keys
+in bulk refreshes those with ``partners.services.partner_contacts_key_refresh``, and a
+migration that rewrites keys (``mark_pieces``) rewrites them too (as partners 0015 fills
+them).
 """
 
 import re
@@ -122,21 +126,23 @@ def _rewrite_keys(queryset, key_of, sources, batch_size: int = 1000) -> int:
     return len(changed)
 
 
-def key_contains(text: str) -> Q:
+def key_contains(text: str, key: str = "search_key") -> Q:
     """Rows whose key contains the text. ``contains`` is a case-sensitive ``LIKE`` on
     PostgreSQL (the trigram index serves it) and SQLite's ``LIKE``; keys and normalised
-    queries are both lower case, so the two give the same rows."""
-    return Q(search_key__contains=text)
+    queries are both lower case, so the two give the same rows. ``key``: the field, or a
+    field holding several records' keys one after the other (each starts and ends with a
+    space, which no query holds, so none matches across two)."""
+    return Q(**{f"{key}__contains": text})
 
 
-def key_matches(query: str) -> Q:
+def key_matches(query: str, key: str = "search_key") -> Q:
     """Rows with the normalised query anywhere in one of their names' forms: through the
     patterns the trigram index serves (``core.search_text.substring_patterns``), or, for one or
     two Latin letters or digits, which no index serves, as a plain substring."""
     patterns = substring_patterns(query)
     if not patterns:
-        return key_contains(query)
-    return reduce(or_, (key_contains(pattern) for pattern in patterns))
+        return key_contains(query, key)
+    return reduce(or_, (key_contains(pattern, key) for pattern in patterns))
 
 
 def match_tiers(

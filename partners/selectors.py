@@ -4,10 +4,8 @@ import datetime as dt
 
 from django.db.models import (
     Case,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -23,7 +21,7 @@ from accounts.roles import can_manage, can_read_all, is_chain_leader, is_staff_m
 from chains.models import ChainLeaderAppointment, ChainSegment, Industry
 from chains.selectors import chain_list, roster_year
 from core.inline_relations import InlineRelation, with_inline_relations
-from core.search_text import normalise
+from core.search_text import normalise, substring_patterns
 from core.searchable import key_matches
 from core.selectors import filter_archived
 from core.sql import AnyOf, estimated_rows
@@ -430,20 +428,34 @@ def partner_search(queryset, value: str, *, directory_only: bool = False):
     if not query:
         return queryset
     names = key_matches(query)
+    if directory_only:
+        return _by_ways(queryset, names, [names])
+    code = Q(uscc__startswith=query.upper())
+    # The contacts' keys on the partner's row (``Partner.contacts_search_key``): in the ``OR``,
+    # a subquery on the contacts was hashed from every contact that contains the query.
+    contacts = key_matches(query, "contacts_search_key")
+    if not substring_patterns(query):
+        # One or two Latin letters or digits, which no index serves: each way read its whole
+        # table, where one reading of the partners, with their contacts' keys, finds them all.
+        return _by_ways(queryset, names | code | contacts, [names | code | contacts])
+    contact_way = ContactPerson.objects.using(queryset.db).filter(key_matches(query))
+    ways = [names, code, contact_way.values_list("partner", flat=True)]
+    return _by_ways(queryset, names | code | contacts, ways)
+
+
+def _by_ways(queryset, found: Q, ways: list):
+    """``queryset`` filtered by the ids the ``ways`` give (each a condition on the partners, or
+    a query of partner ids), when they are few (``_few_partners``), else by ``found``."""
     # Every partner, archived or out of the reader's scope too: ``queryset`` narrows them.
     partners = Partner.objects.using(queryset.db)
-    ways = [partners.filter(names).values_list("pk", flat=True)]
-    if not directory_only:
-        code = Q(uscc__startswith=query.upper())
-        ways.append(partners.filter(code).values_list("pk", flat=True))
-        contacts = ContactPerson.objects.using(queryset.db).filter(key_matches(query))
-        ways.append(contacts.values_list("partner", flat=True))
+    ways = [
+        partners.filter(way).values_list("pk", flat=True) if isinstance(way, Q) else way
+        for way in ways
+    ]
     ids = _few_partners(ways)
     if ids is not None:
         return queryset.filter(AnyOf(F("pk"), ids))
-    if directory_only:
-        return queryset.filter(names)
-    return queryset.filter(names | code | Exists(contacts.filter(partner=OuterRef("pk"))))
+    return queryset.filter(found)
 
 
 # At most this many partners found are listed by their ids, more by the ``OR`` of the ways:

@@ -138,8 +138,13 @@ def test_search_keys_and_codes_are_what_the_app_computes():
     for partner in bench_partners():
         assert partner.search_key == search_key_for(partner.name, partner.short_name)
         assert check_digit_error(partner.uscc) is None
-    for contact in ContactPerson.objects.filter(partner__in=bench_partners()):
+    contacts = ContactPerson.objects.filter(partner__in=bench_partners()).order_by("pk")
+    joined = {}
+    for contact in contacts:
         assert contact.search_key == search_key_for(contact.name)
+        joined[contact.partner_id] = joined.get(contact.partner_id, "") + contact.search_key
+    for partner in bench_partners():  # as partners.services.partner_contacts_key_refresh
+        assert partner.contacts_search_key == joined[partner.pk]
     for project in Project.objects.filter(code__startswith="FTB-"):
         assert project.search_key == search_key_for(project.name)
 

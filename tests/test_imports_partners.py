@@ -82,6 +82,7 @@ def test_preview_counts_then_confirm_creates_partners_with_contacts(api, manager
     assert "daoruceshiqiye" in first.search_key  # found by pinyin search
     contact = ContactPerson.objects.get(partner=first)
     assert (contact.name, contact.phone, contact.is_primary) == ("张三", "13800138000", True)
+    assert first.contacts_search_key == contact.search_key  # the list's search finds 张三 there
     assert Partner.objects.count() == 2
 
 

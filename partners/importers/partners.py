@@ -35,6 +35,7 @@ from core.imports.services import import_reason
 from core.searchable import fill_search_keys
 from partners.importers.references import UserReferences, chunks
 from partners.models import ContactPerson, OrganisationType, Partner
+from partners.services.organisations import partner_contacts_key_refresh
 from partners.uscc import check_digit_error, normalize_uscc, validate_uscc_format
 from partners.validators import validate_phone
 
@@ -414,6 +415,8 @@ class PartnerWriter:
         ContactPerson.objects.bulk_update(
             changed_contacts, [*CONTACT_FIELDS, "version"], batch_size=1000
         )
+        # A changed contact keeps its name (a row names it): only new ones change the keys.
+        partner_contacts_key_refresh({contact.partner_id for contact in new_contacts})
         kwargs = {"user": self.actor, "reason": self.reason}
         bulk_record_history(ContactPerson, new_contacts, created=True, **kwargs)
         bulk_record_history(ContactPerson, changed_contacts, created=False, **kwargs)

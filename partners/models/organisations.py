@@ -204,12 +204,18 @@ class Partner(SearchableModel, VersionedModel, ArchivableModel):
         db_index=True,
         help_text=_("The latest interaction's time, kept current with the interactions."),
     )
+    # Its contact persons' search keys one after the other, kept current with the contacts
+    # (``partner_contacts_key_refresh``), so that the partner list's search reads them on the
+    # partner's own row where it reads partners one by one (``partner_search``).
+    contacts_search_key = models.TextField(
+        _("contact persons' search key"), blank=True, default="", editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = audit_history(
         m2m_fields=["industries", "segments", "tags"],
-        excluded_fields=["last_contacted_at", "search_key"],
+        excluded_fields=["last_contacted_at", "search_key", "contacts_search_key"],
     )
 
     class Meta:
@@ -292,6 +298,14 @@ class ContactPerson(SearchableModel, VersionedModel):
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
     history = audit_history(excluded_fields=["search_key"])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remembers the partner it was read with: a contact moved to another partner (the
+        admin allows it) changes the contacts' search keys of both."""
+        contact = super().from_db(db, field_names, values)
+        contact.partner_id_read = contact.__dict__.get("partner_id")
+        return contact
 
     class Meta:
         verbose_name = _("contact person")

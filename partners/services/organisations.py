@@ -195,6 +195,21 @@ def contact_update(*, contact: ContactPerson, expected_version: int | None = Non
     return contact
 
 
+def partner_contacts_key_refresh(partner_ids) -> None:
+    """Recompute ``Partner.contacts_search_key`` of these partners from their contacts' keys,
+    in contact order (one read, one UPDATE). The field is derived, so it changes neither the
+    partner's version nor its audit trail. Runs on every save or delete of a contact that
+    changes a name or a partner (``partners.signals``); bulk writes call it themselves."""
+    keys = dict.fromkeys(set(partner_ids) - {None}, "")
+    if not keys:
+        return
+    contacts = ContactPerson.objects.filter(partner_id__in=keys).order_by("partner_id", "pk")
+    for partner_id, key in contacts.values_list("partner_id", "search_key"):
+        keys[partner_id] += key
+    partners = [Partner(pk=pk, contacts_search_key=key) for pk, key in keys.items()]
+    Partner.objects.bulk_update(partners, ["contacts_search_key"], batch_size=1000)
+
+
 def _demote_primary_contacts(partner: Partner) -> None:
     """One save per row (not a bulk update) so that the audit trail records the change."""
     for previous in partner.contacts.filter(is_primary=True):
