@@ -10,7 +10,7 @@ chains only, partner names only (directory data), and no target list (internal d
 
 Thirteen queries at most, whatever the data: the industry tree (only with ``industry``), the
 rule, its tags, the segments with their target counts, their members' counts, their first
-members' names (one query, or four where segments are large: ``_member_names``), their
+members' names (one query, or up to four where segments are large: ``_member_names``), their
 chain-leader units of the year, the roster, the work camps and the targets. The segments'
 members, names and targets, the map's one costly part (passes over every membership), do not
 depend on the year: they are cached apart (``core.report_cache.cached_part``), and another

@@ -7,10 +7,11 @@ through. ``bulk_create``, ``bulk_update`` and ``QuerySet.update()`` bypass ``sav
 that writes names that way calls ``fill_search_keys(instances)`` before ``bulk_create`` /
 ``bulk_update`` (and lists ``"search_key"`` among the updated fields), or
 ``rebuild_search_keys(queryset, sources)`` after an ``update()``. A contact's key is also
-held on its partner's row (``Partner.contacts_search_key``): code that writes contacts' keys
-in bulk refreshes those with ``partners.services.partner_contacts_key_refresh``, and a
-migration that rewrites keys (``mark_pieces``) rewrites them too (as partners 0015 fills
-them).
+held on its partner's row (``Partner.contacts_search_key``): code that writes contacts in
+bulk (``bulk_create``, ``rebuild_search_keys`` on contacts, an ``update()`` of their names or
+partners) then calls ``partners.services.partner_contacts_key_refresh`` for the partners
+concerned, and a migration that rewrites keys (``mark_pieces``) rewrites those too, as
+partners 0015 fills them.
 """
 
 import re

@@ -418,12 +418,15 @@ def partner_search(queryset, value: str, *, directory_only: bool = False):
     nothing about other partners' contacts.
 
     Each of the three ways has an index, but an ``OR`` of them does not: PostgreSQL reads it
-    partner by partner, which is quick when many match (the first page is found at once) and
-    reads all 200,000 when few do, as a search for one company by its name does (200–290 ms).
-    So the partners found each way are looked up first, through that way's index, at most
-    ``FEW_PARTNERS`` + 1 of them; if they are no more than that in all, the list is filtered
-    by their ids, else by the ``OR`` (docs/BENCHMARKS.md, tenth and fourteenth rounds), as it
-    is at once when PostgreSQL expects many (``_few_partners``)."""
+    partner by partner (the contacts' keys on the partner's row, ``contacts_search_key``),
+    which is quick when many match (the first page is found at once) and reads all 200,000
+    when few do, as a search for one company by its name does (200–290 ms). So the partners
+    found each way are looked up first, through that way's index, at most ``FEW_PARTNERS`` +
+    1 of them; if they are no more than that in all, the list is filtered by their ids, else
+    by the ``OR`` (docs/BENCHMARKS.md, tenth, fourteenth and fifteenth rounds), as it is at
+    once when PostgreSQL expects many (``_few_partners``). One or two Latin letters or digits
+    have no index to go through: they are looked up by the ``OR`` itself, in one reading of
+    the partners."""
     query = normalise(value)
     if not query:
         return queryset

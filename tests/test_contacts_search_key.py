@@ -1,17 +1,26 @@
 """A partner's contacts' search keys kept on its row (``Partner.contacts_search_key``), which
 the partner list's search reads: current after every way a contact is written (service, API,
-admin, a bulk delete, an import in tests/test_imports_partners.py), and filled by the
-migration that added it."""
+admin, a bulk delete, two writers at once, an import in tests/test_imports_partners.py), left
+alone by a save of the partner, and filled by the migration that added it."""
 
+import datetime as dt
 import importlib
+import threading
+import time
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from partners.models import ContactPerson, Partner
-from partners.services import contact_create, contact_update
+from partners.services import (
+    contact_create,
+    contact_update,
+    interaction_record,
+    partner_contacts_key_refresh,
+)
 from tests.factories import ContactFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +40,18 @@ def test_a_partner_holds_its_contacts_keys_in_contact_order():
     assert " zhangwei " in contacts_key(partner)
 
 
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"], ids=["one UPDATE", "in Python"])
+def test_the_refresh_joins_the_keys_in_the_database_or_in_python_alike(monkeypatch, vendor):
+    partner, alone = PartnerFactory(), PartnerFactory()
+    first = ContactFactory(partner=partner, name="张伟")
+    second = ContactFactory(partner=partner, name="李娜")
+    Partner.objects.update(contacts_search_key="stale")
+    monkeypatch.setattr(connections["default"], "vendor", vendor)
+    partner_contacts_key_refresh([partner.pk, alone.pk])
+    assert contacts_key(partner) == first.search_key + second.search_key
+    assert contacts_key(alone) == ""
+
+
 def test_a_renamed_contact_changes_the_key_and_a_deleted_one_leaves_it(api):
     partner = PartnerFactory()
     contact = contact_create(partner=partner, name="张伟")
@@ -41,13 +62,22 @@ def test_a_renamed_contact_changes_the_key_and_a_deleted_one_leaves_it(api):
     assert contacts_key(partner) == ""
 
 
+def key_refreshes(queries) -> list[str]:
+    """The queries of ``partner_contacts_key_refresh``: the partners locked, their keys set."""
+    sqls = [query["sql"] for query in queries.captured_queries]
+    written = 'UPDATE "partners_partner" SET "contacts_search_key"'
+    return [sql for sql in sqls if "FOR NO KEY UPDATE" in sql or sql.startswith(written)]
+
+
 def test_a_save_of_other_fields_does_not_touch_the_partner():
-    """Demoting the primary contact saves ``is_primary`` alone: no partner is written."""
+    """Demoting the primary contact saves ``is_primary`` alone, an edit of the phone every
+    field but the same name: no partner's key is refreshed."""
     contact = ContactFactory(name="张伟", is_primary=True)
     with CaptureQueriesContext(connection) as queries:
         contact.is_primary = False
         contact.save(update_fields=["is_primary"])
-    assert not [q for q in queries.captured_queries if 'partners_partner"' in q["sql"]]
+        contact_update(contact=ContactPerson.objects.get(pk=contact.pk), phone="13800138000")
+    assert not key_refreshes(queries)
 
 
 def test_a_contact_moved_to_another_partner_leaves_the_first_one():
@@ -59,6 +89,42 @@ def test_a_contact_moved_to_another_partner_leaves_the_first_one():
     moved.save()
     assert contacts_key(before) == ""
     assert contacts_key(after) == moved.search_key
+
+
+def test_a_contact_moved_twice_leaves_each_partner_it_left():
+    """The same instance, new or read, saved with one partner after another."""
+    for contact in (ContactFactory(name="张伟"), ContactPerson.objects.get(pk=ContactFactory().pk)):
+        first, second, third = contact.partner, PartnerFactory(), PartnerFactory()
+        for partner in (second, third):
+            contact.partner = partner
+            contact.save()
+        assert (contacts_key(first), contacts_key(second)) == ("", "")
+        assert contacts_key(third) == contact.search_key
+
+
+def test_a_partner_deleted_with_its_contacts_is_not_written_on_the_way():
+    partner = ContactFactory(name="张伟").partner
+    ContactFactory(partner=partner, name="李娜")
+    with CaptureQueriesContext(connection) as queries:
+        partner.delete()
+    assert not key_refreshes(queries)
+
+
+def test_a_partner_saved_from_an_older_copy_keeps_what_others_wrote_since(staff_user):
+    """The admin's form holds the partner read when the request began: a contact added and a
+    contact logged meanwhile stay on the partner's row."""
+    partner = PartnerFactory(steward=staff_user)
+    stale = Partner.objects.get(pk=partner.pk)
+    contact = contact_create(partner=partner, name="张伟")
+    occurred_at = timezone.now() - dt.timedelta(hours=1)
+    interaction_record(
+        partner=partner, actor=staff_user, kind="visit", occurred_at=occurred_at, summary="走访"
+    )
+    stale.address = "丰台区"
+    stale.save()
+    saved = Partner.objects.get(pk=partner.pk)
+    assert (saved.address, saved.contacts_search_key) == ("丰台区", contact.search_key)
+    assert saved.last_contacted_at == occurred_at
 
 
 def test_a_bulk_delete_leaves_each_partner_without_the_contacts():
@@ -91,3 +157,54 @@ def test_the_migration_fills_every_partner_s_key(monkeypatch, vendor):
     migration.fill_contacts_search_keys(apps, Editor())
     assert contacts_key(partner) == first.search_key + second.search_key
     assert contacts_key(alone) == ""
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks")
+def test_two_contacts_added_at_once_both_stay_in_the_key():
+    """The second writer reads the contacts once the first has committed: it waits for the
+    partner's lock before reading them, not only to write (its write then held a key without
+    the first writer's contact)."""
+    partner = PartnerFactory()
+    added, release = threading.Event(), threading.Event()
+
+    def first_writer():
+        try:
+            with transaction.atomic():
+                contact_create(partner=partner, name="张伟")
+                added.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    def second_writer():
+        try:
+            contact_create(partner=partner, name="李娜")
+        finally:
+            connections.close_all()
+
+    writers = [threading.Thread(target=first_writer), threading.Thread(target=second_writer)]
+    writers[0].start()
+    assert added.wait(timeout=30)
+    writers[1].start()
+    _until_a_session_waits_for_a_lock()
+    release.set()
+    for writer in writers:
+        writer.join(timeout=30)
+    key = contacts_key(partner)
+    assert " zhangwei " in key
+    assert " lina " in key
+
+
+def _until_a_session_waits_for_a_lock(seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the second writer never waited")

@@ -145,6 +145,19 @@ def test_a_row_without_code_updates_the_partner_of_the_same_name_and_says_so(api
     partner.refresh_from_db()
     assert partner.version == 1  # only a contact person was added
     assert partner.contacts.get().phone == "010-63812345"
+    assert " wangwu " in partner.contacts_search_key  # the list's search finds 王五 there
+
+
+def test_a_contact_imported_for_a_partner_with_contacts_adds_its_key_to_theirs(api):
+    partner = PartnerFactory(name="北京示例科技有限公司")
+    kept = ContactPerson.objects.create(partner=partner, name="李四")
+    content = workbook([["1", "北京示例科技有限公司", "", "", "", "", "王五", "010-63812345"]])
+    body = upload(api, content).json()
+    api.post(f"/api/v1/imports/{body['id']}/confirm/")
+    added = partner.contacts.get(name="王五")
+    assert Partner.objects.get(pk=partner.pk).contacts_search_key == (
+        kept.search_key + added.search_key
+    )
 
 
 def test_a_new_partner_without_a_code_is_rejected(api):

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from chains.models import (
     ChainLeaderAppointment,
+    IndustryChain,
     SegmentStrengthRule,
     TargetCompany,
     WorkCamp,
@@ -340,7 +341,11 @@ def test_segments_large_enough_name_their_first_members_before_a_boundary(api, m
         "晚": ["Z0", "Z0"],
         "小": ["A13", "Z4"],
     }
-    numbered = [q["sql"] for q in context.captured_queries if "ROW_NUMBER()" in q["sql"]]
+    sqls = [q["sql"] for q in context.captured_queries]
+    explained = [sql for sql in sqls if sql.startswith("EXPLAIN")]
+    assert len(explained) == 1  # the partners' estimate; then the name at the position
+    assert len([sql for sql in sqls if sql.endswith("LIMIT 1 OFFSET 14")]) == 1
+    numbered = [sql for sql in sqls if "ROW_NUMBER()" in sql]
     assert len(numbered) == 2
     assert '"partners_partner"."name" < ' in numbered[0]
     assert '"partners_partner"."name" < ' not in numbered[1]
@@ -357,3 +362,26 @@ def test_a_small_map_numbers_its_members_at_once(api, chain_map, monkeypatch):
     sqls = [q["sql"] for q in context.captured_queries]
     assert not [sql for sql in sqls if sql.startswith("EXPLAIN")]
     assert len([sql for sql in sqls if "ROW_NUMBER()" in sql]) == 1
+
+
+@pytest.mark.parametrize(
+    "boundary",
+    ["A", "B乙科技", "C丙科技", "Z", None],
+    ids=["before all", "a member's name", "the last member's", "after all", "none"],
+)
+def test_the_names_are_those_of_one_numbering_wherever_the_boundary_falls(
+    chain_map, monkeypatch, boundary
+):
+    """On either database: a boundary before every name (all read again), at a member's name
+    (that member is not before it), after every name, or none give the names that numbering
+    every membership gives."""
+    from chains import chain_map as report
+
+    monkeypatch.setattr(report, "NAMES_PER_SEGMENT", 2)
+    monkeypatch.setattr(report, "_names_boundary", lambda sizes: boundary)
+    chains = IndustryChain.objects.values("pk")
+    rule = report.active_strength_rule()
+    sizes = {pk: n for pk, (n, _qualified) in report._member_counts(chains, rule).items()}
+    expected = report._first_names(report._memberships(chains))
+    assert report._member_names(chains, sizes) == expected
+    assert expected[chain_map.design.pk] == DESIGN_NAMES[:2]

@@ -286,6 +286,20 @@ class Partner(SearchableModel, VersionedModel, ArchivableModel):
     def __str__(self) -> str:
         return self.name
 
+    # Kept current by the writes of other records (``partners.signals``), never by a save of
+    # the partner: a copy read before an interaction or a contact was written (the admin's
+    # form, a script) would write back the value it was read with.
+    DERIVED_FIELDS = frozenset({"last_contacted_at", "contacts_search_key"})
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None and not args:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.DERIVED_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
 
 class ContactPerson(SearchableModel, VersionedModel):
     partner = models.ForeignKey(
@@ -301,11 +315,16 @@ class ContactPerson(SearchableModel, VersionedModel):
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        """Remembers the partner it was read with: a contact moved to another partner (the
-        admin allows it) changes the contacts' search keys of both."""
+        """Remembers the partner and key it was read with (``key_written``): a save that
+        changes neither leaves the partners' contacts' keys as they are, and a contact moved
+        to another partner (the admin allows it) changes the keys of both."""
         contact = super().from_db(db, field_names, values)
-        contact.partner_id_read = contact.__dict__.get("partner_id")
+        contact.key_written = contact.key_as_saved()
         return contact
+
+    def key_as_saved(self) -> tuple[int | None, str | None]:
+        """Its partner and search key as they stand on the instance (None where deferred)."""
+        return self.__dict__.get("partner_id"), self.__dict__.get("search_key")
 
     class Meta:
         verbose_name = _("contact person")
