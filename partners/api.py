@@ -119,6 +119,9 @@ class ContactPersonViewSet(ServiceModelViewSet):
     def update_record(self, instance, data, version):
         return services.contact_update(contact=instance, expected_version=version, **data)
 
+    def delete_record(self, instance, version):
+        services.contact_delete(contact=instance, actor=self.request.user, expected_version=version)
+
 
 class CarrierViewSet(ServiceModelViewSet):
     model = Carrier

@@ -62,22 +62,21 @@ def test_a_renamed_contact_changes_the_key_and_a_deleted_one_leaves_it(api):
     assert contacts_key(partner) == ""
 
 
-def key_refreshes(queries) -> list[str]:
-    """The queries of ``partner_contacts_key_refresh``: the partners locked, their keys set."""
-    sqls = [query["sql"] for query in queries.captured_queries]
+def key_writes(queries) -> list[str]:
+    """The partners' keys written (``partner_contacts_key_refresh``)."""
     written = 'UPDATE "partners_partner" SET "contacts_search_key"'
-    return [sql for sql in sqls if "FOR NO KEY UPDATE" in sql or sql.startswith(written)]
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(written)]
 
 
 def test_a_save_of_other_fields_does_not_touch_the_partner():
     """Demoting the primary contact saves ``is_primary`` alone, an edit of the phone every
-    field but the same name: no partner's key is refreshed."""
+    field but the same name: no partner's key is written."""
     contact = ContactFactory(name="张伟", is_primary=True)
     with CaptureQueriesContext(connection) as queries:
         contact.is_primary = False
         contact.save(update_fields=["is_primary"])
         contact_update(contact=ContactPerson.objects.get(pk=contact.pk), phone="13800138000")
-    assert not key_refreshes(queries)
+    assert not key_writes(queries)
 
 
 def test_a_contact_moved_to_another_partner_leaves_the_first_one():
@@ -107,7 +106,7 @@ def test_a_partner_deleted_with_its_contacts_is_not_written_on_the_way():
     ContactFactory(partner=partner, name="李娜")
     with CaptureQueriesContext(connection) as queries:
         partner.delete()
-    assert not key_refreshes(queries)
+    assert not key_writes(queries)
 
 
 def test_a_partner_saved_from_an_older_copy_keeps_what_others_wrote_since(staff_user):
@@ -159,6 +158,51 @@ def test_the_migration_fills_every_partner_s_key(monkeypatch, vendor):
     assert contacts_key(alone) == ""
 
 
+def test_the_key_follows_the_row_not_an_older_copy_of_the_contact():
+    """A copy read before a rename, saved with the old name, puts the old name back; a copy
+    moved in memory but saved with its phone alone stays where it is, and its later full save
+    moves it; a partly loaded copy renamed; a copy refreshed from the database."""
+    contact = ContactFactory(name="张伟")
+    partner, other = contact.partner, PartnerFactory()
+    stale = ContactPerson.objects.get(pk=contact.pk)
+    contact_update(contact=contact, name="王芳")
+    stale.save()
+    assert " zhangwei " in contacts_key(partner)
+    stale.partner = other
+    stale.save(update_fields=["phone"])
+    assert (" zhangwei " in contacts_key(partner), contacts_key(other)) == (True, "")
+    stale.save()
+    assert (contacts_key(partner), " zhangwei " in contacts_key(other)) == ("", True)
+    partly = ContactPerson.objects.only("name").get(pk=contact.pk)
+    partly.name = "李娜"
+    partly.save()
+    assert " lina " in contacts_key(other)
+    partly.refresh_from_db()
+    partly.name = "张伟"
+    partly.save()
+    assert " zhangwei " in contacts_key(other)
+
+
+def first_row_lock(queries) -> str:
+    return next(q["sql"] for q in queries.captured_queries if " FOR " in q["sql"])
+
+
+def test_a_contact_s_write_locks_its_partner_before_the_contact(api):
+    """The partner's page saved with its contacts locks the partner first: so do the contact's
+    own writes, or the two could each wait on the other (a deadlock)."""
+    partner = PartnerFactory()
+    contact = ContactFactory(partner=partner, name="张伟")
+    writes = [
+        lambda: contact_create(partner=partner, name="李娜", is_primary=True),
+        lambda: contact_update(contact=contact, name="王芳"),
+        lambda: api.delete(f"/api/v1/contacts/{contact.pk}/"),
+    ]
+    for write in writes:
+        with CaptureQueriesContext(connection) as queries:
+            write()
+        assert first_row_lock(queries).startswith('SELECT "partners_partner"."id"')
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks")
 def test_two_contacts_added_at_once_both_stay_in_the_key():
@@ -166,34 +210,66 @@ def test_two_contacts_added_at_once_both_stay_in_the_key():
     partner's lock before reading them, not only to write (its write then held a key without
     the first writer's contact)."""
     partner = PartnerFactory()
-    added, release = threading.Event(), threading.Event()
-
-    def first_writer():
-        try:
-            with transaction.atomic():
-                contact_create(partner=partner, name="张伟")
-                added.set()
-                release.wait(timeout=30)
-        finally:
-            connections.close_all()
-
-    def second_writer():
-        try:
-            contact_create(partner=partner, name="李娜")
-        finally:
-            connections.close_all()
-
-    writers = [threading.Thread(target=first_writer), threading.Thread(target=second_writer)]
-    writers[0].start()
-    assert added.wait(timeout=30)
-    writers[1].start()
-    _until_a_session_waits_for_a_lock()
-    release.set()
-    for writer in writers:
-        writer.join(timeout=30)
+    while_held(
+        lambda: contact_create(partner=partner, name="张伟"),
+        lambda: contact_create(partner=partner, name="李娜"),
+    )
     key = contacts_key(partner)
     assert " zhangwei " in key
     assert " lina " in key
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks")
+def test_two_contacts_logged_at_once_keep_the_latest_as_the_last_contact(staff_user):
+    """The one committed second is backdated: it must not write its older time over the
+    first one's."""
+    partner = PartnerFactory(steward=staff_user)
+    now = timezone.now().replace(microsecond=0)
+
+    def log(hours_ago: int):
+        occurred_at = now - dt.timedelta(hours=hours_ago)
+        return lambda: interaction_record(
+            partner=partner, actor=staff_user, kind="visit", occurred_at=occurred_at, summary="走访"
+        )
+
+    while_held(log(1), log(5))
+    assert Partner.objects.get(pk=partner.pk).last_contacted_at == now - dt.timedelta(hours=1)
+
+
+def while_held(first, second) -> None:
+    """``first`` in a transaction held open until ``second``, in another connection, waits for
+    a lock; then both commit. An error in either fails the test."""
+    held, release, errors = threading.Event(), threading.Event(), []
+
+    def in_thread(work):
+        def run():
+            try:
+                work()
+            except Exception as error:  # noqa: BLE001 - reported to the test below
+                errors.append(error)
+            finally:
+                held.set()
+                connections.close_all()
+
+        return threading.Thread(target=run)
+
+    def first_held():
+        with transaction.atomic():
+            first()
+            held.set()
+            release.wait(timeout=30)
+
+    threads = [in_thread(first_held), in_thread(second)]
+    threads[0].start()
+    assert held.wait(timeout=30)
+    threads[1].start()
+    _until_a_session_waits_for_a_lock()
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not [thread for thread in threads if thread.is_alive()]
+    assert not errors
 
 
 def _until_a_session_waits_for_a_lock(seconds: float = 30) -> None:

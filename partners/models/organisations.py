@@ -292,11 +292,14 @@ class Partner(SearchableModel, VersionedModel, ArchivableModel):
     DERIVED_FIELDS = frozenset({"last_contacted_at", "contacts_search_key"})
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None and not args:
+        forced = args or kwargs.get("force_insert") or kwargs.get("update_fields") is not None
+        if not (self._state.adding or self.pk is None or forced):
+            # As Django saves a partly loaded record: its loaded fields only.
+            skipped = self.DERIVED_FIELDS | self.get_deferred_fields()
             kwargs["update_fields"] = [
-                field.name
+                field.attname
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.DERIVED_FIELDS
+                if not field.primary_key and field.attname not in skipped
             ]
         super().save(*args, **kwargs)
 
@@ -312,19 +315,6 @@ class ContactPerson(SearchableModel, VersionedModel):
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
     history = audit_history(excluded_fields=["search_key"])
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        """Remembers the partner and key it was read with (``key_written``): a save that
-        changes neither leaves the partners' contacts' keys as they are, and a contact moved
-        to another partner (the admin allows it) changes the keys of both."""
-        contact = super().from_db(db, field_names, values)
-        contact.key_written = contact.key_as_saved()
-        return contact
-
-    def key_as_saved(self) -> tuple[int | None, str | None]:
-        """Its partner and search key as they stand on the instance (None where deferred)."""
-        return self.__dict__.get("partner_id"), self.__dict__.get("search_key")
 
     class Meta:
         verbose_name = _("contact person")

@@ -24,6 +24,7 @@ from partners.models import (
     RequestDeadlineRule,
     RequestEvent,
 )
+from partners.services.organisations import lock_partners
 from partners.workdays import add_workdays, workdays_between
 
 DEFAULT_REQUEST_WORKING_DAYS = 10
@@ -90,10 +91,15 @@ def interaction_record(
     return interaction
 
 
+@transaction.atomic
 def partner_last_contact_refresh(partner_ids) -> None:
     """Recompute ``Partner.last_contacted_at`` from the interactions, in one UPDATE. The field is
     derived, so it changes neither the partner's version nor its audit trail. Runs on every
-    interaction save or delete (``partners.signals``); bulk writes call it themselves."""
+    interaction save or delete (``partners.signals``); bulk writes call it themselves. The
+    partners are locked first, so that the UPDATE reads the interactions committed by a
+    writer it waited for (two visits logged at once, the later one backdated, kept the
+    earlier maximum)."""
+    partner_ids = lock_partners(partner_ids)
     latest = (
         Interaction.objects.filter(partner=OuterRef("pk"))
         .order_by()

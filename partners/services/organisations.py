@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.aggregates import StringAgg
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from accounts.roles import can_override_uscc_check, is_staff_member
 from chains.models import Industry
 from core.audit import save_with_relations
 from core.errors import Conflict, PermissionDenied
-from core.services import lock_version
+from core.services import instance_delete, lock_version
 from partners import selectors
 from partners.duplicates import DuplicateCandidate, partner_duplicate_candidates
 from partners.models import ContactPerson, Partner, PartnerChangeRequest
@@ -177,6 +177,7 @@ def partner_update(
 @transaction.atomic
 def contact_create(*, partner: Partner, name: str, is_primary: bool = False, **fields):
     """Add a contact person; a new primary contact takes over from the previous one."""
+    lock_partners([partner.pk])
     if is_primary:
         _demote_primary_contacts(partner)
     contact = ContactPerson(partner=partner, name=name, is_primary=is_primary, **fields)
@@ -188,6 +189,7 @@ def contact_create(*, partner: Partner, name: str, is_primary: bool = False, **f
 @transaction.atomic
 def contact_update(*, contact: ContactPerson, expected_version: int | None = None, **fields):
     """Edit a contact person; making it primary takes over from the previous primary."""
+    lock_partners([contact.partner_id])
     contact = lock_version(contact, expected_version)
     if fields.get("is_primary") and not contact.is_primary:
         _demote_primary_contacts(contact.partner)
@@ -198,22 +200,38 @@ def contact_update(*, contact: ContactPerson, expected_version: int | None = Non
     return contact
 
 
+@transaction.atomic
+def contact_delete(*, contact: ContactPerson, actor, expected_version: int | None = None) -> None:
+    lock_partners([contact.partner_id])
+    instance_delete(contact, actor=actor, expected_version=expected_version)
+
+
+def lock_partners(partner_ids) -> list[int]:
+    """Lock these partners' rows (``FOR NO KEY UPDATE``, in id order), inside the caller's
+    transaction; returns the ids of those that exist. A write of contacts locks their partner
+    first: the contacts' keys are written on the partner's row after the contacts, and a
+    partner's page saved with its contacts locks the partner before them, so taking the
+    contact first could wait on each other in opposite orders (a deadlock)."""
+    ids = sorted(set(partner_ids) - {None})
+    locked = Partner.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+    return list(locked.values_list("pk", flat=True))
+
+
 def partner_contacts_key_refresh(partner_ids) -> None:
     """Recompute ``Partner.contacts_search_key`` of these partners from their contacts' keys,
     in contact order. The field is derived, so it changes neither the partner's version nor
     its audit trail. Runs on every save or delete of a contact that changes a name or a
     partner (``partners.signals``); bulk writes call it themselves.
 
-    Each partner is locked before its contacts are read: two contacts added at once to one
-    partner would each read the contacts without the other's, and the later write would drop
-    the first one's key. ``FOR NO KEY UPDATE``, which a contact's insert (its foreign key's
-    ``KEY SHARE``) does not wait for. In chunks: SQLite binds at most 32,766 parameters."""
+    Each partner is locked before its contacts are read (``lock_partners``): two contacts
+    added at once to one partner would each read the contacts without the other's, and the
+    later write would drop the first one's key. ``FOR NO KEY UPDATE``, which a contact's
+    insert (its foreign key's ``KEY SHARE``) does not wait for. In chunks: SQLite binds at
+    most 32,766 parameters."""
     ids = sorted(set(partner_ids) - {None})
     with transaction.atomic():
         for start in range(0, len(ids), KEY_REFRESH_CHUNK):
-            chunk = ids[start : start + KEY_REFRESH_CHUNK]
-            locked = Partner.objects.select_for_update(no_key=True).filter(pk__in=chunk)
-            _write_contacts_keys(list(locked.order_by("pk").values_list("pk", flat=True)))
+            _write_contacts_keys(lock_partners(ids[start : start + KEY_REFRESH_CHUNK]))
 
 
 KEY_REFRESH_CHUNK = 1000
@@ -231,7 +249,7 @@ def _write_contacts_keys(ids: list[int]) -> None:
             .annotate(key=StringAgg("search_key", delimiter="", order_by="pk"))
             .values("key")
         )
-        keys = Coalesce(Subquery(joined), Value(""))
+        keys = Coalesce(Subquery(joined), Value(""), output_field=TextField())
         Partner.objects.filter(pk__in=ids).update(contacts_search_key=keys)
         return
     keys = dict.fromkeys(ids, "")
