@@ -436,14 +436,13 @@ def partner_search(queryset, value: str, *, directory_only: bool = False):
     code = Q(uscc__startswith=query.upper())
     # The contacts' keys on the partner's row (``Partner.contacts_search_key``): in the ``OR``,
     # a subquery on the contacts was hashed from every contact that contains the query.
-    contacts = key_matches(query, "contacts_search_key")
+    found = names | code | key_matches(query, "contacts_search_key")
     if not substring_patterns(query):
         # One or two Latin letters or digits, which no index serves: each way read its whole
         # table, where one reading of the partners, with their contacts' keys, finds them all.
-        return _by_ways(queryset, names | code | contacts, [names | code | contacts])
+        return _by_ways(queryset, found, [found])
     contact_way = ContactPerson.objects.using(queryset.db).filter(key_matches(query))
-    ways = [names, code, contact_way.values_list("partner", flat=True)]
-    return _by_ways(queryset, names | code | contacts, ways)
+    return _by_ways(queryset, found, [names, code, contact_way.values_list("partner", flat=True)])
 
 
 def _by_ways(queryset, found: Q, ways: list):
