@@ -10,6 +10,9 @@ its ``STDDEV_POP`` and ``VAR_SAMP``; reports then compute percentiles in the dat
 
 ``AnyOf`` is a column among many values: one array parameter on PostgreSQL, ``IN`` elsewhere.
 
+``WidthBucket`` numbers the interval a value falls in among ascending bounds: PostgreSQL's
+``width_bucket``, a ``CASE`` elsewhere.
+
 ``JSONBuild`` and ``estimated_rows`` alone are PostgreSQL's only: their callers
 (``core.api.rows``, ``core.inline_relations``, ``partners.selectors``) take another way
 elsewhere.
@@ -21,7 +24,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import Aggregate, DateTimeField, FloatField, Func, Lookup
+from django.db.models import Aggregate, DateTimeField, FloatField, Func, IntegerField, Lookup
 from django.db.models.functions import Cast
 from django.db.models.lookups import In
 
@@ -189,6 +192,45 @@ class AnyOf(Lookup):
         # a cast to a length cuts longer values, which would then match what they start with.
         base_type = field.db_type(connection).split("(")[0]
         return f"{column} = ANY(%s::{base_type}[])", (*params, values)
+
+
+class WidthBucket(Func):
+    """``WidthBucket(F("occurred_at"), bounds)``: the number of the interval among ascending
+    ``bounds`` that the value falls in: 0 before the first bound, n from the n-th bound up to
+    the next (excluded), ``len(bounds)`` from the last one on.
+
+    PostgreSQL's ``width_bucket(value, array)``, one binary search per row. The interactions per
+    month of a report are grouped by it, the bounds being the months' first moments: truncating
+    each interaction's time to its month converts it to the site's time zone first, which took
+    half the query's time (the year's 453,000 interactions at ten times district scale: 123 →
+    62 ms). Elsewhere a ``CASE`` that tries the bounds in turn."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, bounds):
+        bounds = list(bounds)
+        if not bounds or bounds != sorted(bounds):
+            raise ValueError("The bounds are ascending, at least one.")
+        super().__init__(expression)
+        self.bounds = bounds
+
+    def _compiled(self, compiler, connection) -> tuple[str, list, models.Field, list]:
+        (expression,) = self.get_source_expressions()
+        sql, params = compiler.compile(expression)
+        field = expression.output_field
+        values = [field.get_db_prep_value(bound, connection) for bound in self.bounds]
+        return sql, list(params), field, values
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params, _field, values = self._compiled(compiler, connection)
+        tests = [f"WHEN {sql} < %s THEN {number}" for number in range(len(values))]
+        case_params = [param for value in values for param in (*params, value)]
+        return f"CASE {' '.join(tests)} ELSE {len(values)} END", case_params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params, field, values = self._compiled(compiler, connection)
+        base_type = field.db_type(connection).split("(")[0]
+        return f"width_bucket({sql}, %s::{base_type}[])", (*params, values)
 
 
 def estimated_rows(queryset: models.QuerySet) -> float | None:

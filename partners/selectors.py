@@ -183,27 +183,40 @@ def _cadence_days() -> dict[str, int]:
     return {group: rules.get(group, days) for group, days in DEFAULT_CADENCE_DAYS.items()}
 
 
-def _by_cadence(test, days: dict[str, int]) -> Q:
-    """Combine a per-group test on the visit baseline: chain-leader units of the current roster,
-    then doubling-plan catalogue enterprises, then the rest, each with its rule's number of
-    days. ``test(days)`` returns the Q for one group."""
+def _cadence_groups(test, days: dict[str, int]) -> list[Q]:
+    """A per-group test on the visit baseline, one Q per group: chain-leader units of the
+    current roster, then doubling-plan catalogue enterprises, then the rest, each with its
+    rule's number of days. ``test(days)`` returns the Q for one group."""
     roster = ChainLeaderAppointment.objects.filter(year=Subquery(roster_year()))
     leader = Q(pk__in=roster.values("partner"))  # a hashed subplan, not a lookup per partner
     doubling = Q(in_doubling_catalogue=True)
-    return (
-        (leader & test(days["chain_leader"]))
-        | (~leader & doubling & test(days["doubling"]))
-        | (~leader & ~doubling & test(days["other"]))
-    )
+    return [
+        leader & test(days["chain_leader"]),
+        ~leader & doubling & test(days["doubling"]),
+        ~leader & ~doubling & test(days["other"]),
+    ]
+
+
+def _by_cadence(test, days: dict[str, int]) -> Q:
+    """The per-group tests of ``_cadence_groups`` combined: a partner passes its group's."""
+    leaders, doubling, others = _cadence_groups(test, days)
+    return leaders | doubling | others
+
+
+def _overdue_test(now: dt.datetime):
+    return lambda days: Q(visit_baseline__lt=now - dt.timedelta(days=days))
 
 
 def visit_overdue_condition(now=None) -> Q:
     """Partners whose last contact (or, never contacted, the day they joined the plan) is older
     than their cadence. Needs ``with_visit_baseline``."""
-    now = now or timezone.now()
-    return _by_cadence(
-        lambda days: Q(visit_baseline__lt=now - dt.timedelta(days=days)), _cadence_days()
-    )
+    return _by_cadence(_overdue_test(now or timezone.now()), _cadence_days())
+
+
+def visit_overdue_groups(now: dt.datetime) -> list[Q]:
+    """``visit_overdue_condition`` cadence group by cadence group, one Q each (the groups do
+    not overlap): within one group, the earliest baseline is the most overdue."""
+    return _cadence_groups(_overdue_test(now), _cadence_days())
 
 
 def visit_became_overdue_condition(start: dt.datetime, end: dt.datetime) -> Q:

@@ -15,6 +15,9 @@ from openpyxl import load_workbook
 from accounts.roles import Role
 from chains.models import ChainLeaderAppointment
 from partners.models import Partner
+from partners.models.organisations import in_plan
+from partners.reports import coverage
+from partners.selectors import visit_overdue_groups, with_visit_baseline
 from partners.services import interaction_record
 from tests.factories import (
     CarrierFactory,
@@ -152,6 +155,15 @@ def test_an_empty_period_counts_no_interactions(api, district):
     assert body["figures"]["overdue"] == 2  # coverage is as of today
 
 
+def test_a_period_from_mid_month_to_mid_month_counts_its_months(api, district):
+    """A period that starts and ends within a month and spans two years: the interaction of
+    31 December counts in December 2023, that of 1 April in April; May's and June's are
+    outside it."""
+    body = api.get(URL, {"since": "2023-12-15", "until": "2024-04-10"}).json()
+    assert rows(body, "interactions") == [("王芳", "2024-04", 1), ("李雷", "2023-12", 1)]
+    assert body["figures"]["interactions"] == 2
+
+
 def test_no_partners_give_no_share(api, today):
     body = api.get(URL, {"year": 2024}).json()
     assert body["figures"] == {
@@ -213,6 +225,69 @@ def test_the_page_shows_the_first_overdue_and_the_workbook_all(api, district, se
     assert list(sheet.values)[1][0] == overdue["rows"][0]["partner"]
 
 
+def overdue_across_groups() -> list[tuple[str, int]]:
+    """Partners of the three cadence groups overdue by as much as each other's: a
+    chain-leader unit (30 days), doubling-plan catalogue enterprises (60) and the rest (90),
+    as of ``NOW``; the whole overdue list as ``(name, days overdue)``, most overdue first."""
+    leader = PartnerFactory(name="C链长", last_contacted_at=at(2024, 3, 1, 10, 0))
+    ChainLeaderAppointment.objects.create(partner=leader, chain=ChainFactory(), year=2024)
+    last_year = PartnerFactory(name="D链长", last_contacted_at=at(2024, 3, 1, 10, 0))
+    ChainLeaderAppointment.objects.create(partner=last_year, chain=ChainFactory(), year=2023)
+    for name, contacted in (("A名录", at(2024, 1, 15, 9)), ("F名录", at(2024, 4, 1, 9))):
+        PartnerFactory(name=name, in_doubling_catalogue=True, last_contacted_at=contacted)
+    for name, contacted in (
+        ("B其他", at(2024, 1, 1, 9)),
+        ("E其他", at(2023, 12, 1, 0, 30)),  # 30 November in UTC: 1 December here
+        ("G其他", at(2023, 12, 1, 23, 0)),
+        ("H其他", at(2024, 3, 20, 9)),
+        ("I其他", at(2024, 6, 1, 9)),  # in cadence
+    ):
+        PartnerFactory(name=name, last_contacted_at=contacted)
+    PartnerFactory(name="J其他", joined_on=dt.date(2024, 5, 1))  # never contacted, in cadence
+    return [
+        ("E其他", 122),
+        ("G其他", 122),
+        ("A名录", 107),
+        ("B其他", 91),
+        ("C链长", 91),
+        ("D链长", 31),  # on last year's roster, not this year's: the rest's 90 days
+        ("F名录", 30),
+        ("H其他", 12),
+    ]
+
+
+def test_the_first_overdue_rows_are_those_of_the_whole_list(api, today, settings):
+    """The page's first rows of the overdue list are found cadence group by cadence group,
+    then ordered: whatever their number, they are the first of the workbook's whole list,
+    most overdue first, ties by name across the groups, days counted in Beijing's days."""
+    expected = overdue_across_groups()
+    book = load_workbook(io.BytesIO(api.get(f"{URL}export/", {"year": 2024}).content))
+    title = api.get(URL, {"year": 2024}).json()["tables"]["overdue"]["title"]
+    sheet = next(ws for ws in book.worksheets if ws.title == title)
+    assert [(line[0], line[5]) for line in list(sheet.values)[1:]] == expected
+    for shown in range(1, len(expected) + 2):
+        settings.REPORT_ROWS_SHOWN = shown
+        overdue = api.get(URL, {"year": 2024}).json()["tables"]["overdue"]
+        assert [(r["partner"], r["days_overdue"]) for r in overdue["rows"]] == expected[:shown]
+        assert overdue["row_count"] == len(expected)
+
+
+@pytest.mark.parametrize("group", [1, 2], ids=["doubling-plan catalogue", "the rest"])
+def test_a_cadence_group_s_most_overdue_are_read_from_the_index_in_order(today, group):
+    """Were the order and the index ``partner_visit_day_name`` built from different expressions
+    (another baseline, day or zone), PostgreSQL would compute and sort the days of every
+    overdue partner."""
+    overdue_across_groups()
+    partners = with_visit_baseline(Partner.objects.filter(in_plan()))
+    most_overdue = coverage._most_overdue(partners, visit_overdue_groups(NOW)[group])
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in ("enable_seqscan = off", "enable_bitmapscan = off"):
+            cursor.execute(f"SET LOCAL {setting}")
+        plan = most_overdue.values_list("pk", flat=True)[:3].explain()
+    assert "partner_visit_day_name" in plan, plan
+    assert "Sort" not in plan, plan
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_breakdowns_read_the_partners_from_an_index_alone(api, district):
     """Coverage by industry (as by steward and chain) reads the partners in the plan from
@@ -252,12 +327,12 @@ def count_queries(client, **params) -> int:
 
 
 def test_a_fixed_number_of_queries(client, manager, district):
-    """The request's own queries (session, user, roles …), then fourteen: the industry tree
+    """The request's own queries (session, user, roles …), then seventeen: the industry tree
     for the partners and for the interactions, the cadence rules twice for the cached part
     (the roster's year is a subquery), its three breakdowns (the totals are the stewards'
-    sums) and the overdue list's first rows, the cadence rules twice again for the whole
-    overdue list, the names of the users, industries and chains and the interactions per
-    month."""
+    sums) and the overdue list's first rows (the most overdue of each of the three cadence
+    groups, then those ordered), the cadence rules twice again for the whole overdue list,
+    the names of the users, industries and chains and the interactions per month."""
     client.force_login(manager)
     small = count_queries(client, industry=district.industry.pk)
     for n in range(5):
@@ -269,7 +344,7 @@ def test_a_fixed_number_of_queries(client, manager, district):
             occurred_at=at(2024, 2, n + 1),
             summary="电话",
         )
-    assert count_queries(client, industry=district.industry.pk) == small == 17
+    assert count_queries(client, industry=district.industry.pk) == small == 20
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.AUDITOR])

@@ -2,7 +2,7 @@
 ``percentile_cont`` in the suite's database, and the function given to SQLite connections (the
 embedded default database), which must agree with it; the date-to-time expression of the
 partners' visit baseline, which an index holds; the head of a list, ordered after it is cut; a
-column among many values, bound as one array."""
+column among many values, bound as one array; the interval a value falls in."""
 
 import datetime as dt
 import sqlite3
@@ -19,6 +19,7 @@ from core.sql import (
     AnyOf,
     PercentileCont,
     UTCMidnight,
+    WidthBucket,
     _SQLitePercentile,
     ordered_head,
     planned_each_time,
@@ -272,3 +273,40 @@ def test_any_of_a_value_longer_than_the_column_matches_nothing(monkeypatch, vend
     assert list(Partner.objects.filter(uscc__in=too_long)) == []
     assert list(Partner.objects.filter(AnyOf(F("uscc"), too_long))) == []
     assert list(Partner.objects.filter(AnyOf(F("uscc"), [partner.uscc]))) == [partner]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"], ids=["width_bucket", "CASE"])
+def test_width_bucket_numbers_the_interval_a_value_falls_in(monkeypatch, vendor):
+    """0 before the first bound, n from the n-th bound (included) to the next (excluded), the
+    number of bounds from the last one on; the same on both ways of writing it (the CASE,
+    SQLite's, is standard SQL: run here on the suite's database)."""
+    if vendor != connection.vendor:
+        monkeypatch.setattr(connection, "vendor", vendor)
+    utc = dt.UTC
+    bounds = [dt.datetime(2024, month, 1, tzinfo=utc) for month in (1, 2, 3)]
+    moments = {
+        "before": dt.datetime(2023, 12, 31, 23, 59, tzinfo=utc),
+        "at the first": bounds[0],
+        "within the first": dt.datetime(2024, 1, 31, 23, 59, 59, 999999, tzinfo=utc),
+        "at the second": bounds[1],
+        "at the last": bounds[2],
+        "after": dt.datetime(2025, 1, 1, tzinfo=utc),
+    }
+    for name, moment in moments.items():
+        PartnerFactory(short_name=name, last_contacted_at=moment)
+    numbered = Partner.objects.annotate(n=WidthBucket(F("last_contacted_at"), bounds))
+    assert dict(numbered.values_list("short_name", "n")) == {
+        "before": 0,
+        "at the first": 1,
+        "within the first": 1,
+        "at the second": 2,
+        "at the last": 3,
+        "after": 3,
+    }
+
+
+@pytest.mark.parametrize("bounds", [[], [dt.date(2024, 2, 1), dt.date(2024, 1, 1)]])
+def test_width_bucket_takes_ascending_bounds_only(bounds):
+    with pytest.raises(ValueError, match="ascending"):
+        WidthBucket(F("joined_on"), bounds)

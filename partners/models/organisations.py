@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_history
@@ -249,6 +249,16 @@ class Partner(SearchableModel, VersionedModel, ArchivableModel):
                     "in_doubling_catalogue",
                 ],
                 name="partner_in_plan_visit_fields",
+                condition=in_plan(),
+            ),
+            # The coverage report's most overdue partners of a cadence group (the doubling-plan
+            # catalogue or not): the earliest baseline days first, by name, as the list shows
+            # them (``partners.reports.coverage._first_overdue_rows``).
+            models.Index(
+                F("in_doubling_catalogue"),
+                TruncDate(visit_baseline()),
+                F("name"),
+                name="partner_visit_day_name",
                 condition=in_plan(),
             ),
         ]
