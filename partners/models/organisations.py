@@ -253,7 +253,9 @@ class Partner(SearchableModel, VersionedModel, ArchivableModel):
             ),
             # The coverage report's most overdue partners of a cadence group (the doubling-plan
             # catalogue or not): the earliest baseline days first, by name, as the list shows
-            # them (``partners.reports.coverage._first_overdue_rows``).
+            # them (``partners.reports.coverage._first_overdue_rows``). The day is taken in the
+            # time zone of the migration that built it (``TIME_ZONE``); were that changed, the
+            # report would read the same rows without the index until it is built again.
             models.Index(
                 F("in_doubling_catalogue"),
                 TruncDate(visit_baseline()),
