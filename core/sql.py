@@ -197,13 +197,13 @@ class AnyOf(Lookup):
 class WidthBucket(Func):
     """``WidthBucket(F("occurred_at"), bounds)``: the number of the interval among ascending
     ``bounds`` that the value falls in: 0 before the first bound, n from the n-th bound up to
-    the next (excluded), ``len(bounds)`` from the last one on.
+    the next (excluded), ``len(bounds)`` from the last one on; NULL for NULL.
 
     PostgreSQL's ``width_bucket(value, array)``, one binary search per row. The interactions per
     month of a report are grouped by it, the bounds being the months' first moments: truncating
     each interaction's time to its month converts it to the site's time zone first, which took
-    half the query's time (the year's 453,000 interactions at ten times district scale: 123 →
-    62 ms). Elsewhere a ``CASE`` that tries the bounds in turn."""
+    half the query's time (docs/BENCHMARKS.md, sixteenth round). Elsewhere a ``CASE`` that
+    tries the bounds in turn."""
 
     output_field = IntegerField()
 
@@ -224,8 +224,9 @@ class WidthBucket(Func):
     def as_sql(self, compiler, connection, **extra_context):
         sql, params, _field, values = self._compiled(compiler, connection)
         tests = [f"WHEN {sql} < %s THEN {number}" for number in range(len(values))]
-        case_params = [param for value in values for param in (*params, value)]
-        return f"CASE {' '.join(tests)} ELSE {len(values)} END", case_params
+        tests.append(f"WHEN {sql} >= %s THEN {len(values)}")  # NULL passes none: NULL
+        case_params = [param for value in (*values, values[-1]) for param in (*params, value)]
+        return f"CASE {' '.join(tests)} END", case_params
 
     def as_postgresql(self, compiler, connection, **extra_context):
         sql, params, field, values = self._compiled(compiler, connection)

@@ -1,6 +1,8 @@
 """Reads of partner data, scoped to what the user may see."""
 
 import datetime as dt
+import operator
+from functools import reduce
 
 from django.db.models import (
     Case,
@@ -183,13 +185,19 @@ def _cadence_days() -> dict[str, int]:
     return {group: rules.get(group, days) for group, days in DEFAULT_CADENCE_DAYS.items()}
 
 
-def _cadence_groups(test, days: dict[str, int]) -> list[Q]:
-    """A per-group test on the visit baseline, one Q per group: chain-leader units of the
-    current roster, then doubling-plan catalogue enterprises, then the rest, each with its
-    rule's number of days. ``test(days)`` returns the Q for one group."""
+def _cadence_members() -> tuple[Q, Q]:
+    """Who the cadence groups hold: chain-leader units of the current roster, and
+    doubling-plan catalogue enterprises; the rest are neither. A unit in the catalogue is in
+    the first group."""
     roster = ChainLeaderAppointment.objects.filter(year=Subquery(roster_year()))
     leader = Q(pk__in=roster.values("partner"))  # a hashed subplan, not a lookup per partner
-    doubling = Q(in_doubling_catalogue=True)
+    return leader, Q(in_doubling_catalogue=True)
+
+
+def _cadence_groups(test, days: dict[str, int]) -> list[Q]:
+    """A per-group test on the visit baseline, one Q per group (``_cadence_members``), each
+    with its rule's number of days. ``test(days)`` returns the Q for one group."""
+    leader, doubling = _cadence_members()
     return [
         leader & test(days["chain_leader"]),
         ~leader & doubling & test(days["doubling"]),
@@ -197,10 +205,9 @@ def _cadence_groups(test, days: dict[str, int]) -> list[Q]:
     ]
 
 
-def _by_cadence(test, days: dict[str, int]) -> Q:
-    """The per-group tests of ``_cadence_groups`` combined: a partner passes its group's."""
-    leaders, doubling, others = _cadence_groups(test, days)
-    return leaders | doubling | others
+def in_any_group(groups: list[Q]) -> Q:
+    """The per-group tests combined: a partner passes its group's (``visit_overdue_groups``)."""
+    return reduce(operator.or_, groups)
 
 
 def _overdue_test(now: dt.datetime):
@@ -210,7 +217,7 @@ def _overdue_test(now: dt.datetime):
 def visit_overdue_condition(now=None) -> Q:
     """Partners whose last contact (or, never contacted, the day they joined the plan) is older
     than their cadence. Needs ``with_visit_baseline``."""
-    return _by_cadence(_overdue_test(now or timezone.now()), _cadence_days())
+    return in_any_group(_cadence_groups(_overdue_test(now or timezone.now()), _cadence_days()))
 
 
 def visit_overdue_groups(now: dt.datetime) -> list[Q]:
@@ -241,7 +248,7 @@ def visit_became_overdue_condition(start: dt.datetime, end: dt.datetime) -> Q:
         cadence = dt.timedelta(days=n)
         return Q(visit_baseline__gte=start - cadence, visit_baseline__lt=end - cadence)
 
-    return candidates & _by_cadence(crossed, days)
+    return candidates & in_any_group(_cadence_groups(crossed, days))
 
 
 def with_visit_baseline(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
@@ -321,14 +328,13 @@ def doubling_indicator_list(user):
 
 def with_cadence_days(queryset: QuerySet[Partner]) -> QuerySet[Partner]:
     """Annotate each partner's ``cadence_days``: its group's days between contacts, the groups
-    tried in the order of ``_by_cadence`` (chain-leader units of the current roster, then
-    doubling-plan catalogue enterprises, then the rest)."""
+    tried in the order of ``_cadence_groups``."""
     days = _cadence_days()
-    roster = ChainLeaderAppointment.objects.filter(year=Subquery(roster_year()))
+    leader, doubling = _cadence_members()
     return queryset.annotate(
         cadence_days=Case(
-            When(pk__in=roster.values("partner"), then=Value(days["chain_leader"])),
-            When(in_doubling_catalogue=True, then=Value(days["doubling"])),
+            When(leader, then=Value(days["chain_leader"])),
+            When(doubling, then=Value(days["doubling"])),
             default=Value(days["other"]),
             output_field=IntegerField(),
         )

@@ -279,8 +279,8 @@ def test_any_of_a_value_longer_than_the_column_matches_nothing(monkeypatch, vend
 @pytest.mark.parametrize("vendor", ["postgresql", "sqlite"], ids=["width_bucket", "CASE"])
 def test_width_bucket_numbers_the_interval_a_value_falls_in(monkeypatch, vendor):
     """0 before the first bound, n from the n-th bound (included) to the next (excluded), the
-    number of bounds from the last one on; the same on both ways of writing it (the CASE,
-    SQLite's, is standard SQL: run here on the suite's database)."""
+    number of bounds from the last one on, NULL for NULL; the same on both ways of writing it
+    (the CASE, SQLite's, is standard SQL: run here on the suite's database)."""
     if vendor != connection.vendor:
         monkeypatch.setattr(connection, "vendor", vendor)
     utc = dt.UTC
@@ -295,6 +295,7 @@ def test_width_bucket_numbers_the_interval_a_value_falls_in(monkeypatch, vendor)
     }
     for name, moment in moments.items():
         PartnerFactory(short_name=name, last_contacted_at=moment)
+    PartnerFactory(short_name="never", last_contacted_at=None)
     numbered = Partner.objects.annotate(n=WidthBucket(F("last_contacted_at"), bounds))
     assert dict(numbered.values_list("short_name", "n")) == {
         "before": 0,
@@ -303,6 +304,7 @@ def test_width_bucket_numbers_the_interval_a_value_falls_in(monkeypatch, vendor)
         "at the second": 2,
         "at the last": 3,
         "after": 3,
+        "never": None,
     }
 
 

@@ -110,9 +110,16 @@ def in_plan(partner: str = "") -> Q:
 
 def visit_baseline():
     """A partner's visit baseline: its last contact or, never contacted, the day it joined the
-    plan. One expression for the selectors and the index that serves a steward's longest
-    overdue partners (``partner_steward_visit_baseline``)."""
+    plan. One expression for the selectors and the indexes that serve a steward's longest
+    overdue partners (``partner_steward_visit_baseline``) and the coverage report's
+    (``partner_visit_day_name``, through ``visit_baseline_day``)."""
     return Coalesce(F("last_contacted_at"), UTCMidnight("joined_on"))
+
+
+def visit_baseline_day():
+    """The visit baseline's day in the current time zone (the site's): one expression for the
+    coverage report's overdue days and the index that gives its most overdue partners."""
+    return TruncDate(visit_baseline())
 
 
 class Partner(SearchableModel, VersionedModel, ArchivableModel):
@@ -253,13 +260,17 @@ class Partner(SearchableModel, VersionedModel, ArchivableModel):
             ),
             # The coverage report's most overdue partners of a cadence group (the doubling-plan
             # catalogue or not): the earliest baseline days first, by name, as the list shows
-            # them (``partners.reports.coverage._first_overdue_rows``). The day is taken in the
-            # time zone of the migration that built it (``TIME_ZONE``); were that changed, the
-            # report would read the same rows without the index until it is built again.
+            # them (``partners.reports.coverage._first_overdue_rows``). The day is that of the
+            # time zone current when the index was built (``TIME_ZONE``, written into it):
+            # were the setting changed, the report would give the same rows without the index
+            # until a migration removes it and adds it again. The query passes the zone as a
+            # parameter: PostgreSQL matches the index in a plan made for the values (a prepared
+            # statement's generic plan could not, but it would cost far more than those).
             models.Index(
                 F("in_doubling_catalogue"),
-                TruncDate(visit_baseline()),
+                visit_baseline_day(),
                 F("name"),
+                F("id"),
                 name="partner_visit_day_name",
                 condition=in_plan(),
             ),

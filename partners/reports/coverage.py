@@ -12,10 +12,10 @@ selects who recorded them and the other filters their partner.
 The breakdowns and the overdue list's first rows are as of now whatever the period: they are
 cached apart (``core.report_cache.cached_part``) with the moment they were counted at, so that
 a reader who changes the period waits for the interactions per month alone (at ten times
-district scale, 0.09 s against 0.39), and the workbook's whole overdue list is taken as of
-that same moment.
+district scale, a quarter of the time: docs/BENCHMARKS.md), and the workbook's whole overdue
+list is taken as of that same moment.
 
-At most twenty queries whatever the data: the industry tree (only with ``industry``; once
+At most seventeen queries whatever the data: the industry tree (only with ``industry``; once
 for the partners, once for the interactions), the cadence rules twice for the part (for the
 overdue test and for the days), then its three breakdowns (the totals are the steward groups'
 sums) and the overdue list's first rows (the most overdue of each cadence group, then those
@@ -24,12 +24,9 @@ and recorders, of the industries and of the chains (each skipped when there is n
 and the interactions per month."""
 
 import datetime as dt
-import operator
-from functools import reduce
 
 from django.conf import settings
 from django.db.models import Count, DateField, F, Func, IntegerField, Q, Value
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,9 +36,10 @@ from core.report_cache import cached_part, report_version
 from core.reports import Field, Figure, QueryRows, Report, Table, chosen_filters
 from core.sql import AnyOf, WidthBucket
 from partners.models import Interaction, Partner
-from partners.models.organisations import in_plan
+from partners.models.organisations import in_plan, visit_baseline_day
 from partners.reports.filtering import partner_condition
 from partners.selectors import (
+    in_any_group,
     visit_overdue_condition,
     visit_overdue_groups,
     with_cadence_days,
@@ -163,7 +161,7 @@ def _as_of_now(partners) -> tuple[dict, dict, dict, list, dt.datetime]:
     one): a pass over the partners fewer."""
     now = timezone.now()
     groups = visit_overdue_groups(now)
-    overdue = reduce(operator.or_, groups)
+    overdue = in_any_group(groups)
     return (
         _groups(partners, "steward", overdue),
         _groups(partners, "industries", overdue),
@@ -230,10 +228,10 @@ def _first_overdue_rows(partners, groups: list[Q], overdue: Q) -> list[dict]:
     (``groups``: ``visit_overdue_groups``; ``overdue``: any of them).
 
     Ordered as the whole list is, they cost computing and sorting the days of every overdue
-    partner (146,000 at ten times district scale). Within one group the most overdue are those
-    of the earliest baseline day, by name, the order of the index ``partner_visit_day_name``:
-    each group's first rows are read from it, and only those few are then ordered as the list
-    is. One query per group and one for the rows."""
+    partner (most of the partners: docs/BENCHMARKS.md, sixteenth round). Within one group
+    the most overdue are those of the earliest baseline day, by name, the order of the index
+    ``partner_visit_day_name``: each group's first rows are read from it, and only those few
+    are then ordered as the list is. One query per group and one for the rows."""
     limit = settings.REPORT_ROWS_SHOWN
     candidates = []
     for group in groups:
@@ -244,14 +242,9 @@ def _first_overdue_rows(partners, groups: list[Q], overdue: Q) -> list[dict]:
 
 def _most_overdue(partners, group: Q):
     """The partners of one cadence group overdue for a visit (``group``), the most overdue
-    first: read from the index ``partner_visit_day_name`` in its order, ties by name."""
-    return partners.filter(group).order_by(_baseline_day(), "name")
-
-
-def _baseline_day() -> TruncDate:
-    """The day of the visit baseline in the site's time zone (``with_visit_baseline``), as the
-    index ``partner_visit_day_name`` holds it."""
-    return TruncDate("visit_baseline")
+    first, as ``_overdue_rows`` orders them: read from the index ``partner_visit_day_name``
+    in its order."""
+    return partners.filter(group).order_by(visit_baseline_day(), "name", "pk")
 
 
 def _overdue_rows(overdue, count: int | None = None, first: list | None = None) -> QueryRows:
@@ -262,10 +255,10 @@ def _overdue_rows(overdue, count: int | None = None, first: list | None = None) 
     rows = (
         with_cadence_days(overdue)
         .annotate(
-            days_overdue=DaysBetween(Value(today, output_field=DateField()), _baseline_day())
+            days_overdue=DaysBetween(Value(today, output_field=DateField()), visit_baseline_day())
             - F("cadence_days")
         )
-        .order_by("-days_overdue", "name")
+        .order_by("-days_overdue", "name", "pk")
         .values_list(
             "name",
             "steward__full_name",
