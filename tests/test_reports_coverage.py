@@ -289,7 +289,8 @@ def test_the_first_overdue_rows_are_those_of_the_whole_list(api, today, settings
 def test_a_cadence_group_s_most_overdue_are_read_from_the_index_in_order(today, group):
     """Were the order and the index ``partner_visit_day_name`` built from different expressions
     (another baseline, day or zone), PostgreSQL would compute and sort the days of every
-    overdue partner."""
+    overdue partner. (The chain-leader units, group 0, are a few dozen, in the catalogue or
+    not: they are sorted.)"""
     overdue_across_groups()
     partners = with_visit_baseline(Partner.objects.filter(in_plan()))
     most_overdue = coverage._most_overdue(partners, visit_overdue_groups(NOW)[group])

@@ -259,13 +259,13 @@ class Partner(SearchableModel, VersionedModel, ArchivableModel):
                 condition=in_plan(),
             ),
             # The coverage report's most overdue partners of a cadence group (the doubling-plan
-            # catalogue or not): the earliest baseline days first, by name, as the list shows
-            # them (``partners.reports.coverage._first_overdue_rows``). The day is that of the
-            # time zone current when the index was built (``TIME_ZONE``, written into it):
-            # were the setting changed, the report would give the same rows without the index
-            # until a migration removes it and adds it again. The query passes the zone as a
-            # parameter: PostgreSQL matches the index in a plan made for the values (a prepared
-            # statement's generic plan could not, but it would cost far more than those).
+            # catalogue or not): the earliest baseline days first, by name, then id, as the
+            # list shows them (``partners.reports.coverage._first_overdue_rows``). The day is
+            # that of the time zone current when the index was built (``TIME_ZONE``, written
+            # into it): were the setting changed, the report would give the same rows without
+            # the index until a migration removes it and adds it again. The query passes the
+            # zone as a parameter: PostgreSQL matches the index in a plan made for the values
+            # (a prepared statement's generic plan could not, but it would cost far more).
             models.Index(
                 F("in_doubling_catalogue"),
                 visit_baseline_day(),

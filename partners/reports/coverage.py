@@ -229,9 +229,11 @@ def _first_overdue_rows(partners, groups: list[Q], overdue: Q) -> list[dict]:
 
     Ordered as the whole list is, they cost computing and sorting the days of every overdue
     partner (most of the partners: docs/BENCHMARKS.md, sixteenth round). Within one group
-    the most overdue are those of the earliest baseline day, by name, the order of the index
-    ``partner_visit_day_name``: each group's first rows are read from it, and only those few
-    are then ordered as the list is. One query per group and one for the rows."""
+    the most overdue are those of the earliest baseline day, by name, then id, the order of
+    the index ``partner_visit_day_name``: the catalogue's and the rest's first rows are read
+    from it (the chain-leader units, a few dozen in or out of the catalogue, are sorted), and
+    only those few are then ordered as the list is. One query per group and one for the
+    rows."""
     limit = settings.REPORT_ROWS_SHOWN
     candidates = []
     for group in groups:
@@ -242,8 +244,8 @@ def _first_overdue_rows(partners, groups: list[Q], overdue: Q) -> list[dict]:
 
 def _most_overdue(partners, group: Q):
     """The partners of one cadence group overdue for a visit (``group``), the most overdue
-    first, as ``_overdue_rows`` orders them: read from the index ``partner_visit_day_name``
-    in its order."""
+    first, as ``_overdue_rows`` orders them: for the catalogue and the rest, the order of the
+    index ``partner_visit_day_name``."""
     return partners.filter(group).order_by(visit_baseline_day(), "name", "pk")
 
 
