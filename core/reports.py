@@ -144,13 +144,16 @@ class Period:
 
     def start(self) -> dt.datetime:
         """The first moment of the period, in the site's time zone."""
-        return timezone.make_aware(dt.datetime.combine(self.since, dt.time.min))
+        return day_start(self.since)
 
     def end(self) -> dt.datetime:
         """The first moment after the period."""
-        return timezone.make_aware(dt.datetime.combine(self.until, dt.time.min)) + dt.timedelta(
-            days=1
-        )
+        return day_start(self.until + dt.timedelta(days=1))
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """The first moment of ``day`` in the site's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 # The filters every report takes (``ReportParameters``), by name.

@@ -27,6 +27,7 @@ from core.sql import (
 from partners.models import Carrier, Partner
 from partners.selectors import WORKBENCH_LIMIT, stewarded_partners
 from tests.factories import CarrierFactory, IndustryFactory, PartnerFactory
+from tests.plans import ONLY_INDEX_ALONE, ONLY_INDEX_ORDER, plan
 
 CASES = [
     ([], 0.9, None),
@@ -101,14 +102,9 @@ def test_a_stewards_longest_overdue_partners_are_read_from_the_baseline_index(st
     apart, PostgreSQL would sort every partner of the steward again."""
     PartnerFactory.create_batch(3, steward=staff_user)
     overdue = stewarded_partners(staff_user).order_by("visit_baseline")[:WORKBENCH_LIMIT]
-    with connection.cursor() as cursor:
-        # On a table this small any index would do (and what other tests left in its
-        # statistics may favour another one); without a sort, only one in the order.
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            cursor.execute(f"SET LOCAL {setting} = off")
-        plan = overdue.explain()
-    assert "partner_steward_visit_baseline" in plan
-    assert "Sort" not in plan
+    read = plan(overdue, off=ONLY_INDEX_ORDER)
+    assert "partner_steward_visit_baseline" in read
+    assert "Sort" not in read
 
 
 # The partner list's filters --------------------------------------------------------------
@@ -125,21 +121,13 @@ def test_a_zone_and_industry_count_is_read_from_indexes_alone(api):
         assert api.get("/api/v1/partners/", params).json()["count"] == 1
     (count,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]
     with connection.cursor() as cursor:
-        # Statistics of this test's rows, whatever other tests left; then only index-only
-        # scans allowed, so that a plan can read these tables from no other index than a
-        # covering one (without one, PostgreSQL would fall back on a disabled scan).
+        # Statistics of this test's rows, whatever other tests left.
         cursor.execute("ANALYZE partners_partner, partners_partner_industries")
-        for scan in ("seqscan", "bitmapscan", "indexscan"):
-            cursor.execute(f"SET LOCAL enable_{scan} = off")
-        cursor.execute(f"EXPLAIN {count}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        # As at scale: the industry's partners read by industry and hashed, rather than a probe
-        # per partner of the zone, which the few rows here would favour.
-        cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute("SET LOCAL enable_mergejoin = off")
-        cursor.execute(f"EXPLAIN {count}")
-        hashed = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Index Only Scan using partner_live_carrier_status" in plan
+    read = plan(count, off=ONLY_INDEX_ALONE)
+    # As at scale: the industry's partners read by industry and hashed, rather than a probe
+    # per partner of the zone, which the few rows here would favour.
+    hashed = plan(count, off=(*ONLY_INDEX_ALONE, "nestloop", "mergejoin"))
+    assert "Index Only Scan using partner_live_carrier_status" in read
     assert "Index Only Scan using partner_industries_by_industry" in hashed
 
 

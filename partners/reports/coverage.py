@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from chains.models import Industry, IndustryChain
 from core.report_cache import cached_part, report_version
-from core.reports import Field, Figure, QueryRows, Report, Table, chosen_filters
+from core.reports import Field, Figure, QueryRows, Report, Table, chosen_filters, day_start
 from core.sql import AnyOf, WidthBucket
 from partners.models import Interaction, Partner
 from partners.models.organisations import in_plan, visit_baseline_day
@@ -166,7 +166,7 @@ def _as_of_now(partners) -> tuple[dict, dict, dict, list, dt.datetime]:
         _groups(partners, "steward", overdue),
         _groups(partners, "industries", overdue),
         _groups(partners, "segments__chain", overdue, distinct=True),
-        _first_overdue_rows(partners, groups, overdue),
+        _first_overdue_rows(partners, groups),
         now,
     )
 
@@ -223,9 +223,9 @@ def _users(ids) -> dict:
     }
 
 
-def _first_overdue_rows(partners, groups: list[Q], overdue: Q) -> list[dict]:
+def _first_overdue_rows(partners, groups: list[Q]) -> list[dict]:
     """The overdue list's first rows (``_overdue_rows``), found cadence group by cadence group
-    (``groups``: ``visit_overdue_groups``; ``overdue``: any of them).
+    (``groups``: ``visit_overdue_groups``).
 
     Ordered as the whole list is, they cost computing and sorting the days of every overdue
     partner (most of the partners: docs/BENCHMARKS.md, sixteenth round). Within one group
@@ -239,7 +239,8 @@ def _first_overdue_rows(partners, groups: list[Q], overdue: Q) -> list[dict]:
     for group in groups:
         candidates += _most_overdue(partners, group).values_list("pk", flat=True)[:limit]
     # Tested again: a partner contacted since its group was read is no longer overdue.
-    return _overdue_rows(partners.filter(overdue, AnyOf(F("pk"), candidates))).head(limit)
+    overdue = partners.filter(in_any_group(groups), AnyOf(F("pk"), candidates))
+    return _overdue_rows(overdue).head(limit)
 
 
 def _most_overdue(partners, group: Q):
@@ -307,7 +308,7 @@ def _month_starts(period) -> list[dt.datetime]:
     """The first moment of each month the period touches, in the site's time zone."""
     starts, day = [], period.since.replace(day=1)
     while day <= period.until:
-        starts.append(timezone.make_aware(dt.datetime.combine(day, dt.time.min)))
+        starts.append(day_start(day))
         day = (day + dt.timedelta(days=31)).replace(day=1)
     return starts
 

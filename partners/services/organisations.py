@@ -13,6 +13,7 @@ from accounts.roles import can_override_uscc_check, is_staff_member
 from chains.models import Industry
 from core.audit import save_with_relations
 from core.errors import Conflict, PermissionDenied
+from core.exports import chunks
 from core.services import instance_delete, lock_version
 from partners import selectors
 from partners.duplicates import DuplicateCandidate, partner_duplicate_candidates
@@ -214,6 +215,9 @@ def lock_partners(partner_ids) -> list[int]:
     return list(locked.values_list("pk", flat=True))
 
 
+KEY_REFRESH_CHUNK = 1000  # partners a statement: SQLite binds at most 32,766 parameters
+
+
 def partner_contacts_key_refresh(partner_ids) -> None:
     """Recompute ``Partner.contacts_search_key`` of these partners from their contacts' keys,
     in contact order. The field is derived, so it changes neither the partner's version nor
@@ -225,19 +229,15 @@ def partner_contacts_key_refresh(partner_ids) -> None:
     later write would drop the first one's key. ``FOR NO KEY UPDATE``, which a contact's
     insert (its foreign key's ``KEY SHARE``) does not wait for. In chunks: SQLite binds at
     most 32,766 parameters."""
-    ids = sorted(set(partner_ids) - {None})
     with transaction.atomic():
-        for start in range(0, len(ids), KEY_REFRESH_CHUNK):
-            keys = dict.fromkeys(lock_partners(ids[start : start + KEY_REFRESH_CHUNK]), "")
+        for chunk in chunks(sorted(set(partner_ids) - {None}), KEY_REFRESH_CHUNK):
+            keys = dict.fromkeys(lock_partners(chunk), "")
             contacts = ContactPerson.objects.filter(partner_id__in=keys)
             rows = contacts.order_by("partner_id", "pk").values_list("partner_id", "search_key")
             for partner_id, key in rows:
                 keys[partner_id] += key
             partners = [Partner(pk=pk, contacts_search_key=key) for pk, key in keys.items()]
             Partner.objects.bulk_update(partners, ["contacts_search_key"])
-
-
-KEY_REFRESH_CHUNK = 1000
 
 
 def _demote_primary_contacts(partner: Partner) -> None:
