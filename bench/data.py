@@ -1294,17 +1294,38 @@ def write_projects(cursor, plan: Plan, ref: Reference, ids: Ids, rng, phases) ->
         )
     )
     changes = sorted(
-        (minute, pk, before, after, note, ids.staff_or_none(p.owner))
+        (minute, pk, before, after, left, following, note, ids.staff_or_none(p.owner))
         for pk, p in numbered
-        for before, after, minute, note in p.changes
+        for (before, after, minute, note), (_before, following, left, _note) in zip(
+            p.changes, [*p.changes[1:], ("", "", None, "")], strict=True
+        )
     )
+    stamp = plan.clock.stamp
     written["stage changes"] = copy_rows(
         cursor,
         "projects_stagechange",
-        ("project_id", "from_stage", "to_stage", "changed_at", "note", "changed_by_id"),
         (
-            (pk, before, after, plan.clock.stamp(minute), note, by)
-            for minute, pk, before, after, note, by in changes
+            "project_id",
+            "from_stage",
+            "to_stage",
+            "changed_at",
+            "left_at",
+            "next_stage",
+            "note",
+            "changed_by_id",
+        ),
+        (
+            (
+                pk,
+                before,
+                after,
+                stamp(minute),
+                left if left is None else stamp(left),
+                following,
+                note,
+                by,
+            )
+            for minute, pk, before, after, left, following, note, by in changes
         ),
     )
     written["project industries"] = copy_rows(

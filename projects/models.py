@@ -178,6 +178,14 @@ class StageChange(models.Model):
     from_stage = models.CharField(_("from stage"), max_length=24, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to stage"), max_length=24, choices=Stage.choices)
     changed_at = models.DateTimeField(_("changed at"), db_index=True)
+    # The stay this move began ends at the project's next move, when and to which stage:
+    # kept by the stage-change service, so that the pipeline report reads each stay's length
+    # and what followed it without a window or a subquery per move (docs/BENCHMARKS.md).
+    # Empty while the project is still in ``to_stage``.
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True, editable=False)
+    next_stage = models.CharField(
+        _("next stage"), max_length=24, choices=Stage.choices, blank=True, editable=False
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
@@ -194,16 +202,6 @@ class StageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["project", "changed_at", "pk"]
-        # A stay in a stage ends at the project's next move: the StageStay view's window reads
-        # each project's moves in this order, and their stage, from the index alone
-        # (docs/BENCHMARKS.md).
-        indexes = [
-            models.Index(
-                fields=["project", "changed_at", "id"],
-                include=["to_stage"],
-                name="stage_change_next_move_stage",
-            )
-        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(to_stage__in=Stage.values)
@@ -217,42 +215,26 @@ class StageChange(models.Model):
                 violation_error_code="stage_change_moves",
                 violation_error_message=_("A stage change must change the stage."),
             ),
+            models.CheckConstraint(
+                condition=Q(left_at=None, next_stage="")
+                | Q(left_at__gte=F("changed_at"), next_stage__in=Stage.values),
+                name="stage_change_stay_end_valid",
+                violation_error_code="stage_change_stay_end_valid",
+                violation_error_message=_(
+                    "A stage is left for another stage, and not before it was entered."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(left_at=None),
+                name="stage_change_one_current_stay",
+                violation_error_code="stage_change_one_current_stay",
+                violation_error_message=_("A project is in one stage at a time."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.project}: {self.from_stage or '—'} → {self.to_stage}"
-
-
-class StageStay(models.Model):
-    """A project's stay in a stage: a stage change with the time of the project's next move
-    (``left_at``, empty while the project is still in that stage). Read-only, from the
-    database view (``projects.database_views``, recreated after every ``migrate``), where a
-    window function finds every next move in one pass over the stage changes (the pipeline
-    report's stage times). Not there while migrations run: a data migration cannot read it."""
-
-    change = models.OneToOneField(
-        StageChange,
-        verbose_name=_("stage change"),
-        primary_key=True,
-        db_column="id",
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-    )
-    project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.DO_NOTHING, related_name="+"
-    )
-    to_stage = models.CharField(_("stage"), max_length=24, choices=Stage.choices)
-    changed_at = models.DateTimeField(_("entered at"))
-    left_at = models.DateTimeField(_("left at"), null=True)
-
-    class Meta:
-        managed = False
-        db_table = "projects_stage_stay"
-        verbose_name = _("stage stay")
-        verbose_name_plural = _("stage stays")
-
-    def __str__(self) -> str:
-        return f"{self.project_id}: {self.to_stage}"
 
 
 class PipelineTarget(VersionedModel):

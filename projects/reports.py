@@ -21,7 +21,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
-    Case,
     Count,
     DateTimeField,
     DurationField,
@@ -34,21 +33,22 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from chains.models import IndustryChain
+from chains.models import Industry, IndustryChain
 from chains.selectors import industry_ids_with_descendants
 from core.report_cache import cached_part, report_version
 from core.reports import Field, Figure, Period, QueryRows, Report, Table, chosen_filters
 from core.sql import DurationInDays
-from projects.models import Event, PipelineTarget, Project, Stage, StageChange, StageStay
+from projects.models import Event, PipelineTarget, Project, Stage, StageChange
 
 ZERO = Decimal("0.00")
+# The columns of ``project_groups`` that the breakdowns sum by.
+STAGE_COLUMN, OWNER_COLUMN, KIND_COLUMN = range(3)
 DAY = dt.timedelta(days=1)
 SLOWEST = 10
 
@@ -130,94 +130,87 @@ def _investment(value) -> Decimal:
     return ZERO if value is None else Decimal(value).quantize(ZERO)
 
 
-def by_stage(projects) -> tuple[list[dict], dict]:
+def _counts(found: tuple[int, Decimal] | None) -> dict:
+    projects, investment = found or (0, ZERO)
+    return {"projects": projects, "planned_investment": investment}
+
+
+def project_groups(projects) -> list[tuple]:
+    """``(stage, owner id, kind, projects, planned investment)`` for each combination found:
+    the one pass over the projects that the breakdowns by stage, owner and kind then sum
+    (``_sums``). Three passes, one per breakdown, took five times as long at ten times
+    district scale (docs/BENCHMARKS.md)."""
+    groups = (
+        projects.order_by()
+        .values_list("stage", "owner_id", "kind")
+        .annotate(projects=Count("pk"), planned_investment=Sum("planned_investment"))
+    )
+    return [(*key, n, _investment(investment)) for *key, n, investment in groups]
+
+
+def _sums(groups: list[tuple], column: int) -> dict:
+    """``{value: (projects, planned investment)}`` of one column of ``project_groups``."""
+    sums = {}
+    for group in groups:
+        projects, investment = sums.get(group[column], (0, ZERO))
+        sums[group[column]] = (projects + group[3], investment + group[4])
+    return sums
+
+
+def by_stage(groups: list[tuple]) -> tuple[list[dict], dict]:
     """Every stage in pipeline order (zeros included), and the totals over them."""
-    found = {
-        row["stage"]: row
-        for row in projects.values("stage").annotate(
-            projects=Count("pk"),
-            planned_investment=Sum("planned_investment"),
-            without_industry=Count(
-                "pk",
-                filter=~Exists(Project.industries.through.objects.filter(project=OuterRef("pk"))),
-            ),
-        )
-    }
-    rows = []
-    for stage in (*PATH, Stage.DROPPED):
-        row = found.get(stage, {})
-        rows.append(
-            {
-                **_stage_row(stage),
-                "projects": row.get("projects", 0),
-                "planned_investment": _investment(row.get("planned_investment")),
-            }
-        )
+    sums = _sums(groups, STAGE_COLUMN)
+    rows = [{**_stage_row(stage), **_counts(sums.get(stage))} for stage in (*PATH, Stage.DROPPED)]
     totals = {
-        "projects": sum(r["projects"] for r in rows),
-        "planned_investment": sum((r["planned_investment"] for r in rows), ZERO),
-        "without_industry": sum(r.get("without_industry", 0) for r in found.values()),
+        "projects": sum(row["projects"] for row in rows),
+        "planned_investment": sum((row["planned_investment"] for row in rows), ZERO),
     }
     return rows, totals
 
 
-def by_industry(projects) -> list[dict]:
-    """A project with several industries counts under each of them."""
-    rows = (
-        Project.industries.through.objects.filter(project__in=projects)
-        .values("industry_id", "industry__name", "industry__position")
-        .annotate(
-            projects=Count("project_id"), planned_investment=Sum("project__planned_investment")
-        )
-        .order_by("industry__position", "industry__name")
-    )
-    return [
-        {
-            "industry": row["industry__name"],
-            "projects": row["projects"],
-            "planned_investment": _investment(row["planned_investment"]),
-        }
-        for row in rows
-    ]
-
-
-def by_owner(projects) -> list[dict]:
-    rows = (
-        projects.values("owner_id", "owner__full_name", "owner__username")
+def by_industry(projects) -> tuple[list[dict], int]:
+    """The industries in their order, a project with several counting under each of them,
+    and the number of projects without one (a pass over the projects and their industries,
+    then the industries' names)."""
+    sums = {
+        industry: (n, _investment(investment))
+        for industry, n, investment in projects.order_by()
+        .values_list("industries")
         .annotate(projects=Count("pk"), planned_investment=Sum("planned_investment"))
-        .order_by("-projects", "owner__full_name", "owner__username")
-    )
-    return [
-        {
-            "owner": _owner_name(row["owner__full_name"], row["owner__username"]),
-            "projects": row["projects"],
-            "planned_investment": _investment(row["planned_investment"]),
-        }
-        for row in rows
+    }
+    without = sums.pop(None, (0, ZERO))[0]
+    industries = Industry.objects.filter(pk__in=sums).order_by("position", "name")
+    rows = [
+        {"industry": name, **_counts(sums[pk])} for pk, name in industries.values_list("pk", "name")
     ]
+    return rows, without
+
+
+def by_owner(groups: list[tuple]) -> list[dict]:
+    """The most projects first, then by the owner's name; the projects without one last of
+    those with as many."""
+    sums = _sums(groups, OWNER_COLUMN)
+    owners = User.objects.filter(pk__in=sums.keys() - {None}).order_by("full_name", "username")
+    names = {
+        pk: (position, User.display_name(full_name, username))
+        for position, (pk, full_name, username) in enumerate(
+            owners.values_list("pk", "full_name", "username")
+        )
+    }
+    nobody = (len(names), str(_("no owner")))
+    ranked = sorted(sums.items(), key=lambda item: (-item[1][0], names.get(item[0], nobody)[0]))
+    return [{"owner": names.get(pk, nobody)[1], **_counts(found)} for pk, found in ranked]
+
+
+def by_kind(groups: list[tuple]) -> list[dict]:
+    sums = _sums(groups, KIND_COLUMN)
+    return [{"kind": str(kind.label), **_counts(sums.get(kind))} for kind in Project.Kind]
 
 
 def _owner_name(full_name, username) -> str:
     if username is None:
         return str(_("no owner"))
     return User.display_name(full_name, username)
-
-
-def by_kind(projects) -> list[dict]:
-    found = {
-        row["kind"]: row
-        for row in projects.values("kind").annotate(
-            projects=Count("pk"), planned_investment=Sum("planned_investment")
-        )
-    }
-    return [
-        {
-            "kind": str(kind.label),
-            "projects": found.get(kind, {}).get("projects", 0),
-            "planned_investment": _investment(found.get(kind, {}).get("planned_investment")),
-        }
-        for kind in Project.Kind
-    ]
 
 
 def _event_subquery(projects, field: str, value):
@@ -270,18 +263,15 @@ def conversion(projects, period: Period) -> list[dict]:
     there counts once, and converts if it is signed afterwards within the period. Projects
     already in X when the period began are not in the cohort. ``rate``: moved_on / entered in
     per cent, one decimal, empty when nothing entered.
+
+    A project that moved on after an arrival in the period left, for the next stage, a stay
+    that itself began in the period: its latest arrival before that move. So each arrival
+    is read with the end of its stay (``left_at``, ``next_stage``), one pass over the moves.
     """
     start, end = period.start(), period.end()
-    next_stage = Case(
-        *(When(to_stage=stage, then=Value(following)) for stage, following in NEXT_STAGE.items()),
-        default=Value(""),
-    )
-    moved_on = StageChange.objects.filter(
-        project_id=OuterRef("project_id"),
-        from_stage=OuterRef("to_stage"),
-        to_stage=OuterRef("next_stage"),
-        changed_at__gte=OuterRef("changed_at"),
-        changed_at__lt=end,
+    moved_on = Q(left_at__lt=end) & Q(
+        *(Q(to_stage=stage, next_stage=following) for stage, following in NEXT_STAGE.items()),
+        _connector=Q.OR,
     )
     counts = {
         row["to_stage"]: row
@@ -291,11 +281,10 @@ def conversion(projects, period: Period) -> list[dict]:
             changed_at__gte=start,
             changed_at__lt=end,
         )
-        .annotate(next_stage=next_stage, moved=Exists(moved_on))
         .values("to_stage")
         .annotate(
             entered=Count("project_id", distinct=True),
-            moved_on=Count("project_id", distinct=True, filter=Q(moved=True)),
+            moved_on=Count("project_id", distinct=True, filter=moved_on),
         )
         .order_by()
     }
@@ -321,15 +310,15 @@ def stage_stays(projects, period: Period, now: dt.datetime) -> QuerySet:
     A stay in a stage runs from the move into it to the project's next move (or, for the stay
     it is still in, to the end of the period or now, whichever is earlier). The stays counted
     are those that overlap the period: they began before it ended and had not ended before it
-    began. A project that came back to a stage adds its stays up. Each stay's end is read
-    from ``StageStay``, a view that finds every next move in one pass.
+    began. A project that came back to a stage adds its stays up. Each stay's end is the
+    move's ``left_at``, which the stage-change service keeps.
     """
     start, end = period.start(), period.end()
     cap = min(end, now)
     left_at = Least(Coalesce(F("left_at"), Value(cap)), Value(cap), output_field=DateTimeField())
     spent = ExpressionWrapper(left_at - F("changed_at"), output_field=DurationField())
     return (
-        StageStay.objects.filter(
+        StageChange.objects.filter(
             project__in=projects, to_stage__in=TIMED_STAGES, changed_at__lt=cap
         )
         .filter(Q(left_at=None) | Q(left_at__gte=start))
@@ -514,14 +503,16 @@ def as_it_stands(projects, stalled_days: int, now: dt.datetime) -> dict:
     owner and kind, the stalled projects' count and first rows, and the moment it was taken
     at. Cached apart from the rest of the report (``cached_part``), so that a reader who
     changes the period does not wait for these passes over the projects."""
-    stages, totals = by_stage(projects)
+    groups = project_groups(projects)
+    stages, totals = by_stage(groups)
+    industries, totals["without_industry"] = by_industry(projects)
     stalled_rows = stalled(projects, stalled_days, now)
     return {
         "by_stage": stages,
         "totals": totals,
-        "by_industry": by_industry(projects),
-        "by_owner": by_owner(projects),
-        "by_kind": by_kind(projects),
+        "by_industry": industries,
+        "by_owner": by_owner(groups),
+        "by_kind": by_kind(groups),
         "stalled": len(stalled_rows),
         "first_stalled": stalled_rows.head(settings.REPORT_ROWS_SHOWN),
         "now": now,

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff_member
@@ -83,6 +84,7 @@ def project_change_stage(
     project = lock_version(project, expected_version)
     stage_check_transition(project, to_stage, reason)
     when = changed_at or timezone.now()
+    stage_leave_current(project, when, to_stage)
     change = StageChange.objects.create(
         project=project,
         from_stage=project.stage,
@@ -96,6 +98,28 @@ def project_change_stage(
     project.drop_reason = reason.strip() if to_stage == Stage.DROPPED else ""
     project.save(update_fields=["stage", "stage_changed_at", "drop_reason", "updated_at"])
     return change
+
+
+def stage_leave_current(project: Project, when: datetime, to_stage: str) -> None:
+    """End the project's stay in its current stage at ``when``, the time of its move to
+    ``to_stage``; refused if that is before the stay began (a history is told in order). The
+    project is locked by the caller."""
+    current = project.stage_changes.filter(left_at=None).first()
+    if current is None:
+        return
+    if when < current.changed_at:
+        raise ValidationError(
+            {
+                "changed_at": ValidationError(
+                    _("A move cannot be dated before the project's last move (%(last)s)."),
+                    code="stage_change_before_last_move",
+                    params={
+                        "last": date_format(timezone.localtime(current.changed_at), "Y-m-d H:i")
+                    },
+                )
+            }
+        )
+    StageChange.objects.filter(pk=current.pk).update(left_at=when, next_stage=to_stage)
 
 
 @transaction.atomic

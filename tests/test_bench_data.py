@@ -164,13 +164,17 @@ def test_request_deadlines_and_handling_times_follow_the_working_day_calendar():
     assert statuses == set(EnterpriseRequest.Status.values)
 
 
-def test_stage_histories_follow_the_allowed_moves():
+def test_stage_histories_follow_the_allowed_moves_each_stay_ending_at_the_next():
     projects = Project.objects.filter(code__startswith="FTB-").prefetch_related("stage_changes")
     for project in projects:
         changes = list(project.stage_changes.all())
         assert (changes[0].from_stage, changes[0].to_stage) == ("", Stage.LEAD)
         assert changes[-1].to_stage == project.stage
         assert changes[-1].changed_at == project.stage_changed_at
+        assert [(change.left_at, change.next_stage) for change in changes] == [
+            *((after.changed_at, after.to_stage) for after in changes[1:]),
+            (None, ""),
+        ]
         assert project.version == len(changes)
         dropped_from = None
         for before, after in itertools.pairwise(changes):

@@ -1,12 +1,21 @@
-"""The pipeline: allowed moves only, drops need a reason, every move is recorded."""
+"""The pipeline: allowed moves only, drops need a reason, every move is recorded with the end
+of the stay it began (its next move)."""
+
+import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from projects.models import Project, Stage, StageChange
 from projects.services import project_change_stage, project_create
 from tests.factories import ProjectFactory
+
+migration = importlib.import_module("projects.migrations.0009_stage_change_left_at")
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +96,62 @@ def test_negative_investment_is_refused_by_the_service():
         project_create(actor=None, code="P-2", name="x", kind="industrial", planned_investment=-3)
     assert "planned_investment" in info.value.error_dict
     assert not Project.objects.exists()
+
+
+def at(day: int, hour: int = 9) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(2024, 3, day, hour))
+
+
+def stays(project) -> list[tuple]:
+    changes = project.stage_changes.order_by("changed_at", "pk")
+    return list(changes.values_list("to_stage", "changed_at", "left_at", "next_stage"))
+
+
+def test_each_stay_ends_at_the_projects_next_move():
+    project = project_create(actor=None, code="P-3", name="x", kind="industrial", created_at=at(1))
+    project_change_stage(project=project, to_stage="negotiating", actor=None, changed_at=at(5))
+    project_change_stage(
+        project=project, to_stage="dropped", actor=None, reason="暂缓", changed_at=at(5)
+    )
+    project_change_stage(project=project, to_stage="negotiating", actor=None, changed_at=at(9))
+    assert stays(project) == [
+        ("lead", at(1), at(5), "negotiating"),
+        ("negotiating", at(5), at(5), "dropped"),
+        ("dropped", at(5), at(9), "negotiating"),
+        ("negotiating", at(9), None, ""),
+    ]
+
+
+def test_a_move_dated_before_the_last_one_is_refused_and_nothing_changes():
+    project = project_create(actor=None, code="P-4", name="x", kind="industrial", created_at=at(5))
+    with pytest.raises(ValidationError) as info:
+        project_change_stage(project=project, to_stage="negotiating", actor=None, changed_at=at(4))
+    assert info.value.error_dict["changed_at"][0].code == "stage_change_before_last_move"
+    assert "2024-03-05 09:00" in info.value.error_dict["changed_at"][0].messages[0]
+    project.refresh_from_db()
+    assert project.stage == Stage.LEAD
+    assert stays(project) == [("lead", at(5), None, "")]
+
+
+def test_the_database_keeps_one_current_stay_each_other_left_for_a_stage_after_it_began():
+    project = project_create(actor=None, code="P-5", name="x", kind="industrial", created_at=at(5))
+    first = project.stage_changes.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StageChange.objects.create(project=project, to_stage="negotiating", changed_at=at(6))
+    for end in ({"left_at": at(4), "next_stage": "negotiating"}, {"left_at": at(6)}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            StageChange.objects.filter(pk=first.pk).update(**end)
+
+
+def test_the_migration_fills_each_stay_s_end_from_the_moves_recorded():
+    project = project_create(actor=None, code="P-6", name="x", kind="industrial", created_at=at(1))
+    project_change_stage(project=project, to_stage="negotiating", actor=None, changed_at=at(3))
+    project_change_stage(project=project, to_stage="lead", actor=None, changed_at=at(3))
+    other = project_create(actor=None, code="P-7", name="y", kind="industrial", created_at=at(2))
+    expected = stays(project), stays(other)
+    # Wrong ends everywhere (none empty, which the one current stay per project forbids).
+    StageChange.objects.update(
+        left_at=F("changed_at") + dt.timedelta(days=100), next_stage="operating"
+    )
+    migration.fill_left_at(apps, None)
+    assert (stays(project), stays(other)) == expected
