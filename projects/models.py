@@ -196,7 +196,8 @@ class StageChange(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
-    history = audit_history()
+    # The stay's end is derived from the next move, which the history already records.
+    history = audit_history(excluded_fields=["left_at", "next_stage"])
 
     class Meta:
         verbose_name = _("stage change")

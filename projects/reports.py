@@ -192,12 +192,12 @@ def by_owner(groups: list[tuple]) -> list[dict]:
     sums = _sums(groups, OWNER_COLUMN)
     owners = User.objects.filter(pk__in=sums.keys() - {None}).order_by("full_name", "username")
     names = {
-        pk: (position, User.display_name(full_name, username))
+        pk: (position, _owner_name(full_name, username))
         for position, (pk, full_name, username) in enumerate(
             owners.values_list("pk", "full_name", "username")
         )
     }
-    nobody = (len(names), str(_("no owner")))
+    nobody = (len(names), _owner_name(None, None))
     ranked = sorted(sums.items(), key=lambda item: (-item[1][0], names.get(item[0], nobody)[0]))
     return [{"owner": names.get(pk, nobody)[1], **_counts(found)} for pk, found in ranked]
 

@@ -83,8 +83,7 @@ def project_change_stage(
     """Move a project to another stage and record the move, or refuse with a reason."""
     project = lock_version(project, expected_version)
     stage_check_transition(project, to_stage, reason)
-    when = changed_at or timezone.now()
-    stage_leave_current(project, when, to_stage)
+    when = stage_leave_current(project, changed_at, to_stage)
     change = StageChange.objects.create(
         project=project,
         from_stage=project.stage,
@@ -100,26 +99,33 @@ def project_change_stage(
     return change
 
 
-def stage_leave_current(project: Project, when: datetime, to_stage: str) -> None:
-    """End the project's stay in its current stage at ``when``, the time of its move to
-    ``to_stage``; refused if that is before the stay began (a history is told in order). The
-    project is locked by the caller."""
-    current = project.stage_changes.filter(left_at=None).first()
+def stage_leave_current(project: Project, changed_at: datetime | None, to_stage: str) -> datetime:
+    """End the project's stay in its current stage with its move to ``to_stage``, and return
+    the move's time: ``changed_at``, refused if before the stay began (a history is told in
+    order), or now (never before the stay began, whatever another host's clock said). The
+    current stay is the latest move, so that a history whose last move was deleted by hand
+    mends itself. The project is locked by the caller."""
+    current = project.stage_changes.order_by("-changed_at", "-pk").first()
+    when = changed_at or timezone.now()
     if current is None:
-        return
+        return when
     if when < current.changed_at:
-        raise ValidationError(
-            {
-                "changed_at": ValidationError(
-                    _("A move cannot be dated before the project's last move (%(last)s)."),
-                    code="stage_change_before_last_move",
-                    params={
-                        "last": date_format(timezone.localtime(current.changed_at), "Y-m-d H:i")
-                    },
-                )
-            }
-        )
+        if changed_at is None:
+            when = current.changed_at
+        else:
+            raise ValidationError(
+                {
+                    "changed_at": ValidationError(
+                        _("A move cannot be dated before the project's last move (%(last)s)."),
+                        code="stage_change_before_last_move",
+                        params={
+                            "last": date_format(timezone.localtime(current.changed_at), "Y-m-d H:i")
+                        },
+                    )
+                }
+            )
     StageChange.objects.filter(pk=current.pk).update(left_at=when, next_stage=to_stage)
+    return when
 
 
 @transaction.atomic
@@ -139,7 +145,8 @@ def project_create(
 
 
 def project_record_creation(*, project: Project, actor, when: datetime | None = None) -> None:
-    """The first line of a project's stage history: it entered the pipeline."""
+    """The first line of a project's stage history: it entered the pipeline (a new project's:
+    its stay is the current one, of which a project has one)."""
     StageChange.objects.create(
         project=project,
         from_stage="",

@@ -155,3 +155,28 @@ def test_the_migration_fills_each_stay_s_end_from_the_moves_recorded():
     )
     migration.fill_left_at(apps, None)
     assert (stays(project), stays(other)) == expected
+
+
+def test_a_move_now_is_never_before_the_last_one_whatever_the_clock():
+    """A move recorded on a host whose clock is behind the one that recorded the last move."""
+    future = timezone.now() + dt.timedelta(minutes=5)
+    project = project_create(actor=None, code="P-8", name="x", kind="industrial", created_at=future)
+    project_change_stage(project=project, to_stage="negotiating", actor=None)
+    assert stays(project) == [
+        ("lead", future, future, "negotiating"),
+        ("negotiating", future, None, ""),
+    ]
+
+
+def test_a_history_whose_last_move_was_deleted_by_hand_mends_at_the_next_move():
+    project = project_create(actor=None, code="P-9", name="x", kind="industrial", created_at=at(1))
+    project_change_stage(project=project, to_stage="negotiating", actor=None, changed_at=at(2))
+    project_change_stage(project=project, to_stage="signed", actor=None, changed_at=at(3))
+    project.stage_changes.get(to_stage="signed").delete()
+    Project.objects.filter(pk=project.pk).update(stage="negotiating")
+    project_change_stage(project=project, to_stage="signed", actor=None, changed_at=at(4))
+    assert stays(project) == [
+        ("lead", at(1), at(2), "negotiating"),
+        ("negotiating", at(2), at(4), "signed"),
+        ("signed", at(4), None, ""),
+    ]

@@ -236,6 +236,16 @@ def test_conversion_counts_each_project_once_per_stage_even_after_going_back(api
     ]
 
 
+def test_a_move_on_before_an_arrival_at_the_same_moment_is_not_a_conversion(api, db, frozen):
+    """Already a lead when the year began, then to negotiating and straight back, both moves
+    at one moment: it arrived as a lead after its move on, and negotiated without signing."""
+    moment = at(2024, 6, 1)
+    moves = [(at(2023, 5, 1), Stage.LEAD), (moment, Stage.NEGOTIATING), (moment, Stage.LEAD)]
+    project("T1", moves, kind="industrial")
+    conversion = [(r["entered"], r["moved_on"]) for r in rows(get(api), "conversion")]
+    assert conversion[:2] == [(1, 0), (1, 0)]
+
+
 def test_days_in_each_stage_add_up_the_stays_of_a_project_that_came_back(api, pipeline, frozen):
     body = get(api)
     medians = {

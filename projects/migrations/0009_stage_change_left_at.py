@@ -1,14 +1,20 @@
-"""Each stage change keeps the time the project left that stage (its next move), which the
-``projects_stage_stay`` view used to find with a window over every move, and the stage it
-moved to: the view and its model
-go. The field is filled from the moves already recorded; its constraints come in the next
-migration, in a transaction of its own (the data version's deferred triggers, fired by the
-fill, must run before the table is altered again)."""
+"""Each stage change keeps the time the project left that stage (its next move) and the stage
+it moved to, which the ``projects_stage_stay`` view found with a window over every move: the
+view and its model go. The fields are filled from the moves already recorded; their
+constraints come in the next migration, in a transaction of its own (the data version's
+deferred triggers, fired by the fill, must run before the table is altered again)."""
 
-from django.conf import settings
 from django.db import migrations, models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+
+# The view as it was, made again on a return to 0008 (the first operation, reversed last).
+VIEW_SQL = """
+CREATE VIEW projects_stage_stay AS
+SELECT id, project_id, to_stage, changed_at,
+       LEAD(changed_at) OVER (PARTITION BY project_id ORDER BY changed_at, id) AS left_at
+FROM projects_stagechange
+"""
 
 
 def fill_left_at(apps, schema_editor):
@@ -30,43 +36,16 @@ def fill_left_at(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("projects", "0008_stage_change_next_move_stage"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.RunSQL("DROP VIEW IF EXISTS projects_stage_stay", migrations.RunSQL.noop),
+        migrations.RunSQL("DROP VIEW IF EXISTS projects_stage_stay", VIEW_SQL),
         migrations.DeleteModel(name="StageStay"),
-        migrations.AddField(
-            model_name="historicalstagechange",
-            name="left_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="left at"
-            ),
-        ),
         migrations.AddField(
             model_name="stagechange",
             name="left_at",
             field=models.DateTimeField(
                 blank=True, editable=False, null=True, verbose_name="left at"
-            ),
-        ),
-        migrations.AddField(
-            model_name="historicalstagechange",
-            name="next_stage",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("lead", "Lead"),
-                    ("negotiating", "Negotiating"),
-                    ("signed", "Signed"),
-                    ("landed", "Landed"),
-                    ("under_construction", "Under construction"),
-                    ("operating", "Operating"),
-                    ("dropped", "Dropped"),
-                ],
-                editable=False,
-                max_length=24,
-                verbose_name="next stage",
             ),
         ),
         migrations.AddField(
