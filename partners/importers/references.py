@@ -5,16 +5,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.exports import chunks
 from core.imports import columns as cells
 from core.imports.base import Importer, Outcome, closest
 from partners.models import Partner
 from partners.uscc import normalize_uscc
 
 CHUNK = 5000  # values per IN (...) list: SQLite allows 32,766 parameters a statement
-
-
-def chunks(values: list) -> list[list]:
-    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
 
 
 class PartnerReferences:
@@ -26,9 +23,9 @@ class PartnerReferences:
         names = sorted({cells.text(r.get(name_key)) for r in rows} - {""})
         self.by_code: dict[str, Partner] = {}
         self.by_name: dict[str, list[Partner]] = {}
-        for chunk in chunks(codes):
+        for chunk in chunks(codes, CHUNK):
             self.by_code.update({p.uscc: p for p in Partner.objects.filter(uscc__in=chunk)})
-        for chunk in chunks(names):
+        for chunk in chunks(names, CHUNK):
             for partner in Partner.objects.filter(name__in=chunk):
                 self.by_name.setdefault(partner.name, []).append(partner)
         self.similar = self._similar([n for n in names if n not in self.by_name])

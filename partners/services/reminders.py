@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from core.reports import day_start
 from partners.models import EnterpriseRequest, FollowUp, Notification, Reminder
 from partners.selectors import (
     OPEN_REQUEST_STATUSES,
@@ -44,7 +45,7 @@ def _visit_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     whose cadence runs out on a weekend or holiday is announced on the next working day."""
     start = _previous_workday(day) + dt.timedelta(days=1)
     end = day + dt.timedelta(days=1)
-    return tuple(timezone.make_aware(dt.datetime.combine(d, dt.time.min)) for d in (start, end))
+    return day_start(start), day_start(end)
 
 
 def _escalation_window(day: dt.date) -> dict[str, dt.date]:
