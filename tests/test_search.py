@@ -688,7 +688,7 @@ def test_without_limits_in_a_union_each_narrow_tier_is_still_capped_with_the_sam
     monkeypatch.setattr("partners.search.TIER_CANDIDATES", 1)
     PartnerFactory(name="通号", short_name="")
     PartnerFactory(name="通号城市轨道交通有限公司", short_name="")
-    PartnerFactory(name="通号城轨有限公司", short_name="")  # shorter, but found second
+    PartnerFactory(name="通号城轨有限公司", short_name="")
     PartnerFactory(name="中国通号有限公司", short_name="")
     capped = api.get(URL, {"q": "通号"}).json()["partners"]
     features = connections["default"].features
@@ -698,7 +698,9 @@ def test_without_limits_in_a_union_each_narrow_tier_is_still_capped_with_the_sam
         or_of_caps = api.get(URL, {"q": "通号"}).json()["partners"]
 
     assert or_of_caps == capped
-    assert [hit["name"] for hit in capped][:2] == ["通号", "通号城市轨道交通有限公司"]
+    # The start tier is cut to the first one found: which, the plan decides (no order).
+    assert capped[0]["name"] == "通号"
+    assert capped[1]["name"] in {"通号城市轨道交通有限公司", "通号城轨有限公司"}
     assert [hit["match"] for hit in capped] == ["exact", "prefix", "contains"]
     narrow, _anywhere = partner_queries(queries)
     assert "UNION" not in narrow
