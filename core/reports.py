@@ -151,6 +151,14 @@ class Period:
         return day_start(self.until + dt.timedelta(days=1))
 
 
+def names_in_order(rows, label=str) -> dict:
+    """``{pk: (position, label(*fields))}`` of ``rows`` (``values_list("pk", *fields)`` in the
+    order the report shows them): the names of a breakdown's groups, read once after grouping
+    (joined to the rows grouped, each name was matched to every row counted), with the
+    position that orders the groups."""
+    return {pk: (position, label(*fields)) for position, (pk, *fields) in enumerate(rows)}
+
+
 def day_start(day: dt.date) -> dt.datetime:
     """The first moment of ``day`` in the site's time zone."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -217,7 +217,7 @@ def _overdue_test(now: dt.datetime):
 def visit_overdue_condition(now=None) -> Q:
     """Partners whose last contact (or, never contacted, the day they joined the plan) is older
     than their cadence. Needs ``with_visit_baseline``."""
-    return in_any_group(_cadence_groups(_overdue_test(now or timezone.now()), _cadence_days()))
+    return in_any_group(visit_overdue_groups(now or timezone.now()))
 
 
 def visit_overdue_groups(now: dt.datetime) -> list[Q]:

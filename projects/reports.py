@@ -42,7 +42,16 @@ from accounts.models import User
 from chains.models import Industry, IndustryChain
 from chains.selectors import industry_ids_with_descendants
 from core.report_cache import cached_part, report_version
-from core.reports import Field, Figure, Period, QueryRows, Report, Table, chosen_filters
+from core.reports import (
+    Field,
+    Figure,
+    Period,
+    QueryRows,
+    Report,
+    Table,
+    chosen_filters,
+    names_in_order,
+)
 from core.sql import DurationInDays
 from projects.models import Event, PipelineTarget, Project, Stage, StageChange
 
@@ -151,9 +160,9 @@ def project_groups(projects) -> list[tuple]:
 def _sums(groups: list[tuple], column: int) -> dict:
     """``{value: (projects, planned investment)}`` of one column of ``project_groups``."""
     sums = {}
-    for group in groups:
-        projects, investment = sums.get(group[column], (0, ZERO))
-        sums[group[column]] = (projects + group[3], investment + group[4])
+    for *key, projects, investment in groups:
+        counted, summed = sums.get(key[column], (0, ZERO))
+        sums[key[column]] = (counted + projects, summed + investment)
     return sums
 
 
@@ -191,12 +200,7 @@ def by_owner(groups: list[tuple]) -> list[dict]:
     those with as many."""
     sums = _sums(groups, OWNER_COLUMN)
     owners = User.objects.filter(pk__in=sums.keys() - {None}).order_by("full_name", "username")
-    names = {
-        pk: (position, _owner_name(full_name, username))
-        for position, (pk, full_name, username) in enumerate(
-            owners.values_list("pk", "full_name", "username")
-        )
-    }
+    names = names_in_order(owners.values_list("pk", "full_name", "username"), _owner_name)
     nobody = (len(names), _owner_name(None, None))
     ranked = sorted(sums.items(), key=lambda item: (-item[1][0], names.get(item[0], nobody)[0]))
     return [{"owner": names.get(pk, nobody)[1], **_counts(found)} for pk, found in ranked]
@@ -505,11 +509,11 @@ def as_it_stands(projects, stalled_days: int, now: dt.datetime) -> dict:
     changes the period does not wait for these passes over the projects."""
     groups = project_groups(projects)
     stages, totals = by_stage(groups)
-    industries, totals["without_industry"] = by_industry(projects)
+    industries, without_industry = by_industry(projects)
     stalled_rows = stalled(projects, stalled_days, now)
     return {
         "by_stage": stages,
-        "totals": totals,
+        "totals": {**totals, "without_industry": without_industry},
         "by_industry": industries,
         "by_owner": by_owner(groups),
         "by_kind": by_kind(groups),

@@ -33,7 +33,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from chains.models import Industry, IndustryChain
 from core.report_cache import cached_part, report_version
-from core.reports import Field, Figure, QueryRows, Report, Table, chosen_filters, day_start
+from core.reports import (
+    Field,
+    Figure,
+    QueryRows,
+    Report,
+    Table,
+    chosen_filters,
+    day_start,
+    names_in_order,
+)
 from core.sql import AnyOf, WidthBucket
 from partners.models import Interaction, Partner
 from partners.models.organisations import in_plan, visit_baseline_day
@@ -208,7 +217,7 @@ def _rows(groups: dict, names: dict, column: str) -> list[dict]:
 def _names(model, groups: dict) -> dict:
     """``{pk: (position, name)}`` of the industries or chains grouped, by name."""
     rows = model.objects.filter(pk__in=groups.keys() - {None}).order_by("name", "pk")
-    return {pk: (n, name) for n, (pk, name) in enumerate(rows.values_list("pk", "name"))}
+    return names_in_order(rows.values_list("pk", "name"))
 
 
 def _users(ids) -> dict:
@@ -217,10 +226,8 @@ def _users(ids) -> dict:
     matched to every partner and interaction counted (at ten times district scale, half the
     time of the interactions per month). The database orders them, as it orders the names."""
     users = User.objects.filter(pk__in=set(ids) - {None}).order_by("username")
-    users = users.values_list("pk", "username", "full_name")
-    return {
-        pk: (n, User.display_name(name, username)) for n, (pk, username, name) in enumerate(users)
-    }
+    users = users.values_list("pk", "full_name", "username")
+    return names_in_order(users, User.display_name)
 
 
 def _first_overdue_rows(partners, groups: list[Q]) -> list[dict]:
