@@ -191,7 +191,17 @@ class AnyOf(Lookup):
         # The column's type without its length or precision (``varchar``, not ``varchar(18)``):
         # a cast to a length cuts longer values, which would then match what they start with.
         base_type = field.db_type(connection).split("(")[0]
-        return f"{column} = ANY(%s::{base_type}[])", (*params, values)
+        return f"{column} = ANY(%s::{base_type}[])", (*params, array_literal(values))
+
+
+def array_literal(values: list) -> list | str:
+    """Whole numbers (ids, the thousands of a list search) as the text of an array,
+    ``{1,2,3}``, which PostgreSQL casts: psycopg, given the list, inspects each number for the
+    smallest type that holds it, 1.7 ms for a surname search's 3,304 partners against 0.3 ms
+    for the text (docs/BENCHMARKS.md, eighteenth round). Other values are psycopg's to quote."""
+    if all(type(value) is int for value in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    return values
 
 
 class WidthBucket(Func):

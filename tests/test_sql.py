@@ -21,6 +21,7 @@ from core.sql import (
     UTCMidnight,
     WidthBucket,
     _SQLitePercentile,
+    array_literal,
     ordered_head,
     planned_each_time,
 )
@@ -197,7 +198,7 @@ def test_any_of_binds_the_values_as_one_array_of_the_columns_type():
     queryset = Partner.objects.filter(AnyOf(F("pk"), iter(wanted)))
     sql, params = queryset.query.sql_with_params()
     assert '"partners_partner"."id" = ANY(%s::bigint[])' in sql
-    assert params == (wanted,)
+    assert params == (f"{{{wanted[0]},{wanted[1]}}}",)  # the array's text, cast by the server
     assert sorted(queryset.values_list("pk", flat=True)) == wanted
     assert sorted(queryset.values_list("pk", flat=True)) == wanted  # the values are not used up
 
@@ -212,6 +213,21 @@ def test_any_of_takes_more_values_than_a_statement_takes_parameters():
     assert list(Partner.objects.filter(AnyOf(F("pk"), ids)).values_list("pk", flat=True)) == [
         partner.pk
     ]
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_any_of_leaves_values_other_than_whole_numbers_to_the_driver():
+    """Text is quoted by psycopg (a comma or brace in a code stays in the value), and so is a
+    boolean, which is an ``int`` to Python but not a number to PostgreSQL."""
+    partner = PartnerFactory(short_name="甲,{乙}")
+    other = PartnerFactory(short_name="甲")
+    queryset = Partner.objects.filter(AnyOf(F("short_name"), ["甲,{乙}"]))
+    assert queryset.query.sql_with_params()[1] == (["甲,{乙}"],)
+    assert list(queryset) == [partner]
+    assert array_literal([True, 2]) == [True, 2]
+    assert array_literal([2**40, -3]) == "{1099511627776,-3}"
+    assert list(Partner.objects.filter(AnyOf(F("pk"), [other.pk + 2**40, other.pk]))) == [other]
 
 
 @pytest.mark.django_db
