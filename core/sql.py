@@ -167,6 +167,7 @@ class AnyOf(Lookup):
     binding, at most 65,535 in a statement. Elsewhere it is Django's ``IN``."""
 
     prepare_rhs = False  # a list of values, each prepared once the column is known
+    bound = None  # the values as bound on PostgreSQL, once compiled
 
     def __init__(self, lhs, rhs):
         super().__init__(lhs, [value for value in rhs if value is not None])
@@ -175,8 +176,8 @@ class AnyOf(Lookup):
         """Each value prepared for the column once, when the filter is added: a list's count
         and page compile it again each."""
         resolved = super().resolve_expression(*args, **kwargs)
-        field = resolved.lhs.output_field
-        resolved.rhs = [field.get_prep_value(value) for value in resolved.rhs]
+        resolved.rhs = _prepared(resolved.lhs.output_field, resolved.rhs)
+        resolved.bound = None
         return resolved
 
     def as_sql(self, compiler, connection):
@@ -187,11 +188,23 @@ class AnyOf(Lookup):
             raise EmptyResultSet  # as Django's IN: no row, no query
         column, params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
-        values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
+        if self.bound is None:  # kept: the count and the page compile the same lookup
+            self.bound = array_literal(
+                [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
+            )
         # The column's type without its length or precision (``varchar``, not ``varchar(18)``):
         # a cast to a length cuts longer values, which would then match what they start with.
         base_type = field.db_type(connection).split("(")[0]
-        return f"{column} = ANY(%s::{base_type}[])", (*params, array_literal(values))
+        return f"{column} = ANY(%s::{base_type}[])", (*params, self.bound)
+
+
+def _prepared(field, values: list) -> list:
+    """The values prepared for the column, as ``IN`` prepares them; whole numbers for a whole
+    number column are already (a list search's thousands of ids: a third of its time in
+    Python went to preparing them one by one)."""
+    if isinstance(field, IntegerField) and all(type(value) is int for value in values):
+        return values
+    return [field.get_prep_value(value) for value in values]
 
 
 def array_literal(values: list) -> list | str:

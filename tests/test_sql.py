@@ -13,6 +13,7 @@ from django.db.models import DateTimeField, F, Q
 from django.db.models.functions import Cast, Length
 from django.test.utils import CaptureQueriesContext
 
+import core.sql
 from core.checks import MAX_BOUND_PARAMETERS
 from core.sql import (
     SQLITE_PERCENTILE,
@@ -228,6 +229,20 @@ def test_any_of_leaves_values_other_than_whole_numbers_to_the_driver():
     assert array_literal([True, 2]) == [True, 2]
     assert array_literal([2**40, -3]) == "{1099511627776,-3}"
     assert list(Partner.objects.filter(AnyOf(F("pk"), [other.pk + 2**40, other.pk]))) == [other]
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_any_of_builds_its_array_once_for_a_lists_count_and_page(monkeypatch):
+    """A surname search's thousands of ids are turned into the bound array once, not once
+    for the count and again for the page."""
+    partners = PartnerFactory.create_batch(3)
+    built = []
+    monkeypatch.setattr(core.sql, "array_literal", lambda values: built.append(values) or values)
+    queryset = Partner.objects.filter(AnyOf(F("pk"), [p.pk for p in partners[:2]]))
+    assert queryset.count() == 2
+    assert len(queryset.order_by("pk")[:1]) == 1
+    assert len(built) == 1
 
 
 @pytest.mark.django_db
