@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import DateTimeField, F, Q
 from django.db.models.functions import Cast, Length
 from django.test.utils import CaptureQueriesContext
+from psycopg.types.numeric import Int2
 
 import core.sql
 from core.checks import MAX_BOUND_PARAMETERS
@@ -227,7 +228,7 @@ def test_any_of_leaves_values_other_than_whole_numbers_to_the_driver():
     assert queryset.query.sql_with_params()[1] == (["甲,{乙}"],)
     assert list(queryset) == [partner]
     assert array_literal([True, 2]) == [True, 2]
-    assert array_literal([2**40, -3]) == "{1099511627776,-3}"
+    assert array_literal([2**40, -3, Int2(5)]) == "{1099511627776,-3,5}"
     assert list(Partner.objects.filter(AnyOf(F("pk"), [other.pk + 2**40, other.pk]))) == [other]
 
 
