@@ -23,9 +23,7 @@ from django.conf import settings
 from django.db.models import (
     Count,
     DateTimeField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -52,7 +50,7 @@ from core.reports import (
     chosen_filters,
     names_in_order,
 )
-from core.sql import DurationInDays
+from core.sql import ElapsedDays
 from projects.models import Event, PipelineTarget, Project, Stage, StageChange
 
 ZERO = Decimal("0.00")
@@ -320,14 +318,13 @@ def stage_stays(projects, period: Period, now: dt.datetime) -> QuerySet:
     start, end = period.start(), period.end()
     cap = min(end, now)
     left_at = Least(Coalesce(F("left_at"), Value(cap)), Value(cap), output_field=DateTimeField())
-    spent = ExpressionWrapper(left_at - F("changed_at"), output_field=DurationField())
     return (
         StageChange.objects.filter(
             project__in=projects, to_stage__in=TIMED_STAGES, changed_at__lt=cap
         )
         .filter(Q(left_at=None) | Q(left_at__gte=start))
         .values("project_id", "to_stage")
-        .annotate(days=DurationInDays(Sum(spent)))
+        .annotate(days=Sum(ElapsedDays(left_at, "changed_at")))
         .order_by()
     )
 

@@ -9,8 +9,9 @@ import sqlite3
 
 import pytest
 from django.db import connection
-from django.db.models import DateTimeField, F, Q
+from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Cast, Length
+from django.db.utils import ConnectionHandler
 from django.test.utils import CaptureQueriesContext
 from psycopg.types.numeric import Int2
 
@@ -19,6 +20,7 @@ from core.checks import MAX_BOUND_PARAMETERS
 from core.sql import (
     SQLITE_PERCENTILE,
     AnyOf,
+    ElapsedDays,
     PercentileCont,
     UTCMidnight,
     WidthBucket,
@@ -334,3 +336,46 @@ def test_width_bucket_numbers_the_interval_a_value_falls_in(monkeypatch, vendor)
 def test_width_bucket_takes_ascending_bounds_only(bounds):
     with pytest.raises(ValueError, match="ascending"):
         WidthBucket(F("joined_on"), bounds)
+
+
+def _utc(*parts) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=dt.UTC)
+
+
+ELAPSED = [
+    (_utc(2024, 1, 1), _utc(2024, 1, 1), 0.0),
+    (_utc(2024, 3, 1, 18), _utc(2024, 2, 28), 2.75),  # across a leap day
+    (_utc(2024, 1, 1), _utc(2024, 1, 2, 12), -1.5),
+    (_utc(2024, 1, 1, 0, 0, 0, 86400), _utc(2024, 1, 1), 1e-6),  # 86.4 milliseconds
+    (_utc(2024, 1, 1, 0, 0, 0, 864), _utc(2024, 1, 1), 1e-8),  # 864 microseconds
+]
+
+
+MILLISECOND = 1 / 86_400_000  # in days
+SQLITE_MEMORY = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+
+def _elapsed_days(database, later, earlier) -> float:
+    """``ElapsedDays`` of two moments, computed by ``database`` (a connection)."""
+    query = Partner.objects.none().query
+    expression = ElapsedDays(
+        Value(later, output_field=DateTimeField()), Value(earlier, output_field=DateTimeField())
+    ).resolve_expression(query)
+    sql, params = query.get_compiler(connection=database).compile(expression)
+    with database.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", params)
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("later", "earlier", "days"), ELAPSED)
+def test_elapsed_days_is_the_days_between_two_moments(later, earlier, days):
+    """A stay's days in the pipeline report: to the microsecond on PostgreSQL, to the
+    millisecond on SQLite (the embedded default of ``make run``; its Julian day numbers count
+    milliseconds)."""
+    sqlite = ConnectionHandler(SQLITE_MEMORY)["default"]
+    try:
+        assert _elapsed_days(connection, later, earlier) == pytest.approx(days, abs=1e-9)
+        assert _elapsed_days(sqlite, later, earlier) == pytest.approx(days, abs=MILLISECOND)
+    finally:
+        sqlite.close()
