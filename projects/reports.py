@@ -17,6 +17,7 @@ import datetime as dt
 import heapq
 import itertools
 import statistics
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
@@ -307,13 +308,15 @@ def conversion(projects, period: Period) -> list[dict]:
 
 
 def stage_stays(projects, period: Period, now: dt.datetime) -> QuerySet:
-    """Days each project spent in each stage, one row per project and stage (a query).
+    """The stays in each stage that overlap the period: ``(project, stage, days)``, a query.
 
     A stay in a stage runs from the move into it to the project's next move (or, for the stay
     it is still in, to the end of the period or now, whichever is earlier). The stays counted
     are those that overlap the period: they began before it ended and had not ended before it
-    began. A project that came back to a stage adds its stays up. Each stay's end is the
-    move's ``left_at``, which the stage-change service keeps.
+    began. Each stay's end is the move's ``left_at``, which the stage-change service keeps. A
+    project that came back to a stage has a row per stay, which ``stay_measures`` adds up:
+    nearly every project stays once (51,000 stays of 50,000 projects at ten times district
+    scale), and grouping them in the database cost more than adding up the few in Python.
     """
     start, end = period.start(), period.end()
     cap = min(end, now)
@@ -323,8 +326,7 @@ def stage_stays(projects, period: Period, now: dt.datetime) -> QuerySet:
             project__in=projects, to_stage__in=TIMED_STAGES, changed_at__lt=cap
         )
         .filter(Q(left_at=None) | Q(left_at__gte=start))
-        .values("project_id", "to_stage")
-        .annotate(days=Sum(ElapsedDays(left_at, "changed_at")))
+        .values_list("project_id", "to_stage", ElapsedDays(left_at, "changed_at"))
         .order_by()
     )
 
@@ -337,12 +339,17 @@ def stay_measures(stays: QuerySet) -> tuple[list[dict], list[dict]]:
     """The days in each stage (projects, median, most) and the slowest projects of each stage,
     from one read of the stays (``stage_stays``) and one of the slowest projects' names.
 
-    Both measures are taken in Python from the same rows: in the database each was its own
-    pass over every stage change (at ten times district scale, 50,000 stays: 120 ms for the
-    medians and 210 ms for the ranking, against 160 ms for the one read)."""
-    days_by_stage = {stage: [] for stage in TIMED_STAGES}
-    for project_id, stage, days in stays.values_list("project_id", "to_stage", "days"):
-        days_by_stage[stage].append((days, project_id))
+    Both measures are taken in Python from the same rows, a project's stays in one stage
+    added up: in the database each was its own pass over every stage change (at ten times
+    district scale, 50,000 stays: 120 ms for the medians and 210 ms for the ranking, against
+    160 ms for the one read)."""
+    spent = {stage: defaultdict(float) for stage in TIMED_STAGES}
+    for project_id, stage, days in stays:
+        spent[stage][project_id] += days
+    days_by_stage = {
+        stage: [(days, project_id) for project_id, days in by_project.items()]
+        for stage, by_project in spent.items()
+    }
     medians = [
         {
             **_stage_row(stage),
