@@ -55,11 +55,15 @@ class QueryRows:
         to_row: Callable[[Any], dict],
         count: int | None = None,
         first: list[dict] | None = None,
+        counted=None,
     ):
         self.queryset = queryset
         self.to_row = to_row
         self._count = count
         self._first = first  # the first rows when already read (a cached part of a report)
+        # The rows' query before other tables' columns were joined to it, to count: a join
+        # that PostgreSQL drops as unused still keeps it from counting from an index alone.
+        self._counted = queryset if counted is None else counted
 
     def head(self, limit: int) -> list[dict]:
         if self._first is not None and (limit <= len(self._first) or len(self._first) == len(self)):
@@ -68,7 +72,7 @@ class QueryRows:
 
     def __len__(self) -> int:
         if self._count is None:
-            self._count = self.queryset.order_by().count()
+            self._count = self._counted.order_by().count()
         return self._count
 
     def __bool__(self) -> bool:

@@ -402,12 +402,13 @@ def stalled(
     ``stalled_days`` days or more, as of ``now``; the longest-waiting first. ``count`` and
     ``first`` (the first rows) when already read."""
     last_move = Coalesce("stage_changed_at", "created_at")
-    rows = (
+    waiting = (
         projects.filter(stage__in=LIVE_STAGES)
         .annotate(last_move=last_move)
         .filter(last_move__lte=now - stalled_days * DAY)
-        .order_by("last_move", "code")
-        .values("code", "name", "stage", "last_move", "owner__full_name", "owner__username")
+    )
+    rows = waiting.order_by("last_move", "code").values(
+        "code", "name", "stage", "last_move", "owner__full_name", "owner__username"
     )
 
     def to_row(row: dict) -> dict:
@@ -420,7 +421,7 @@ def stalled(
             "days": (now - row["last_move"]) // DAY,
         }
 
-    return QueryRows(rows, to_row, count, first)
+    return QueryRows(rows, to_row, count, first, counted=waiting)
 
 
 def against_target(projects, year: int) -> list[dict]:

@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from partners.models import Carrier
-from projects.models import PipelineTarget, Stage
+from projects.models import PipelineTarget, Project, Stage
+from projects.reports import pipeline_projects, stalled
 from projects.services import project_change_stage, project_create
 from tests.factories import (
     CarrierFactory,
@@ -25,8 +26,10 @@ from tests.factories import (
     EventFactory,
     IndustryFactory,
     PartnerFactory,
+    ProjectFactory,
     UserFactory,
 )
+from tests.plans import ONLY_INDEX_ALONE, ONLY_INDEX_ORDER, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -298,6 +301,35 @@ def test_stalled_projects_and_the_threshold(api, pipeline, frozen):
     ]
     assert [r["code"] for r in rows(get(api, stalled_days=200), "stalled")] == ["P4", "P2", "P3"]
     assert get(api, stalled_days=200)["figures"]["stalled"] == 3
+
+
+def test_the_first_stalled_projects_are_read_from_the_index_in_order(pipeline, frozen):
+    """Were the order and the index ``project_stalled_order`` built from different
+    expressions, PostgreSQL would sort every project waiting (at ten times district scale,
+    33,587: 21 ms against 0.6)."""
+    waiting = stalled(pipeline_projects({}), 90, timezone.now())
+    read = plan(waiting.queryset[:3], off=ONLY_INDEX_ORDER)
+    assert "project_stalled_order" in read, read
+    assert "Sort" not in read, read
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stalled_projects_are_counted_from_the_index_alone(pipeline):
+    """The count reads ``project_stalled_order`` alone: counted from the rows' query, joined
+    to the owners' names, PostgreSQL read the table (14 ms at ten times district scale,
+    against 7). Committed and vacuumed, as a table at rest is, among projects that moved
+    lately, as most do: on a few rows, reading the table costs less than any index."""
+    moved_lately = ProjectFactory.build_batch(1000, stage_changed_at=timezone.now())
+    Project.objects.bulk_create(moved_lately)
+    with time_machine.travel(timezone.make_aware(NOW), tick=False):
+        waiting = stalled(pipeline_projects({}), 90, timezone.now())
+        with CaptureQueriesContext(connection) as queries:
+            assert len(waiting) == 4
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE projects_project")
+    (count,) = [query["sql"] for query in queries.captured_queries]
+    read = plan(count, off=ONLY_INDEX_ALONE)
+    assert "Index Only Scan using project_stalled_order" in read, read
 
 
 def test_signed_and_landed_against_the_target(api, pipeline, frozen):

@@ -168,20 +168,19 @@ def _overdue_rows(partners) -> QueryRows:
     """Open requests past their deadline today, the most overdue first (read as far as shown;
     the working days overdue of each listed request come from the holiday calendar)."""
     today = timezone.localdate()
-    requests = (
-        EnterpriseRequest.objects.filter(partners, status__in=OPEN_STATUSES, deadline__lt=today)
-        .order_by("deadline", "pk")
-        .values_list(
-            "partner__name",
-            "category",
-            "description",
-            "owner_department",
-            "owner__full_name",
-            "owner__username",
-            "status",
-            "received_on",
-            "deadline",
-        )
+    overdue = EnterpriseRequest.objects.filter(
+        partners, status__in=OPEN_STATUSES, deadline__lt=today
+    )
+    requests = overdue.order_by("deadline", "pk").values_list(
+        "partner__name",
+        "category",
+        "description",
+        "owner_department",
+        "owner__full_name",
+        "owner__username",
+        "status",
+        "received_on",
+        "deadline",
     )
 
     def row(values) -> dict:
@@ -208,4 +207,4 @@ def _overdue_rows(partners) -> QueryRows:
             "working_days_overdue": workdays_between(deadline, today),
         }
 
-    return QueryRows(requests, row)
+    return QueryRows(requests, row, counted=overdue)
