@@ -15,7 +15,6 @@ from django.db.utils import ConnectionHandler
 from django.test.utils import CaptureQueriesContext
 from psycopg.types.numeric import Int2
 
-import core.sql
 from core.checks import MAX_BOUND_PARAMETERS
 from core.sql import (
     SQLITE_PERCENTILE,
@@ -25,7 +24,7 @@ from core.sql import (
     UTCMidnight,
     WidthBucket,
     _SQLitePercentile,
-    array_literal,
+    _whole_numbers,
     ordered_head,
     planned_each_time,
 )
@@ -201,8 +200,9 @@ def test_any_of_binds_the_values_as_one_array_of_the_columns_type():
     wanted = [partners[0].pk, partners[2].pk]
     queryset = Partner.objects.filter(AnyOf(F("pk"), iter(wanted)))
     sql, params = queryset.query.sql_with_params()
-    assert '"partners_partner"."id" = ANY(%s::bigint[])' in sql
-    assert params == (f"{{{wanted[0]},{wanted[1]}}}",)  # the array's text, cast by the server
+    # Written into the statement: a constant array, which PostgreSQL hashes.
+    assert f'"partners_partner"."id" = ANY(\'{{{wanted[0]},{wanted[1]}}}\'::bigint[])' in sql
+    assert params == ()
     assert sorted(queryset.values_list("pk", flat=True)) == wanted
     assert sorted(queryset.values_list("pk", flat=True)) == wanted  # the values are not used up
 
@@ -211,7 +211,7 @@ def test_any_of_binds_the_values_as_one_array_of_the_columns_type():
 @pytest.mark.django_db
 def test_any_of_takes_more_values_than_a_statement_takes_parameters():
     """With server-side binding PostgreSQL refuses a statement of more than 65,535 parameters
-    (``IN`` binds one per value); an array is one parameter whatever it holds."""
+    (``IN`` binds one per value); an array is one value whatever it holds."""
     partner = PartnerFactory()
     ids = [partner.pk, *range(-MAX_BOUND_PARAMETERS - 10, 0)]
     assert list(Partner.objects.filter(AnyOf(F("pk"), ids)).values_list("pk", flat=True)) == [
@@ -221,27 +221,29 @@ def test_any_of_takes_more_values_than_a_statement_takes_parameters():
 
 @ON_POSTGRESQL
 @pytest.mark.django_db
-def test_any_of_leaves_values_other_than_whole_numbers_to_the_driver():
-    """Text is quoted by psycopg (a comma or brace in a code stays in the value), and so is a
-    boolean, which is an ``int`` to Python but not a number to PostgreSQL."""
-    partner = PartnerFactory(short_name="甲,{乙}")
+def test_any_of_binds_values_other_than_whole_numbers():
+    """Text, which may hold a quote, comma or brace, is bound, quoted by psycopg; only whole
+    numbers are written into the statement (a boolean is an ``int`` to Python, not a number
+    to PostgreSQL)."""
+    partner = PartnerFactory(short_name="甲',{乙}")
     other = PartnerFactory(short_name="甲")
-    queryset = Partner.objects.filter(AnyOf(F("short_name"), ["甲,{乙}"]))
-    assert queryset.query.sql_with_params()[1] == (["甲,{乙}"],)
+    queryset = Partner.objects.filter(AnyOf(F("short_name"), ["甲',{乙}"]))
+    assert queryset.query.sql_with_params()[1] == (["甲',{乙}"],)
     assert list(queryset) == [partner]
-    assert array_literal([True, 2]) == [True, 2]
-    assert array_literal([2**40, -3, Int2(5)]) == "{1099511627776,-3,5}"
+    assert not _whole_numbers([True, 2])
+    assert _whole_numbers([2**40, -3, Int2(5)])  # psycopg's sized integers too
     assert list(Partner.objects.filter(AnyOf(F("pk"), [other.pk + 2**40, other.pk]))) == [other]
 
 
 @ON_POSTGRESQL
 @pytest.mark.django_db
 def test_any_of_builds_its_array_once_for_a_lists_count_and_page(monkeypatch):
-    """A surname search's thousands of ids are turned into the bound array once, not once
+    """A surname search's thousands of ids are turned into the array's text once, not once
     for the count and again for the page."""
     partners = PartnerFactory.create_batch(3)
     built = []
-    monkeypatch.setattr(core.sql, "array_literal", lambda values: built.append(values) or values)
+    array = AnyOf._array
+    monkeypatch.setattr(AnyOf, "_array", lambda lookup, db: built.append(1) or array(lookup, db))
     queryset = Partner.objects.filter(AnyOf(F("pk"), [p.pk for p in partners[:2]]))
     assert queryset.count() == 2
     assert len(queryset.order_by("pk")[:1]) == 1
