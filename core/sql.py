@@ -8,7 +8,7 @@ its ``STDDEV_POP`` and ``VAR_SAMP``; reports then compute percentiles in the dat
 
 ``ordered_head`` orders the first rows found of a larger list, on both databases.
 
-``AnyOf`` is a column among many values: one array parameter on PostgreSQL, ``IN`` elsewhere.
+``AnyOf`` is a column among many values: one array on PostgreSQL, ``IN`` elsewhere.
 
 ``WidthBucket`` numbers the interval a value falls in among ascending bounds: PostgreSQL's
 ``width_bucket``, a ``CASE`` elsewhere.
@@ -180,7 +180,7 @@ class AnyOf(Lookup):
     parameter, the statement was the same for every search, so psycopg prepared it and
     PostgreSQL planned it once for any array, testing each row it read against the whole
     array in turn; written in, the array is a constant, which PostgreSQL hashes (a surname
-    search's page of 3,304 partners: 8.7 → 3.8 ms, eighteenth round). Other values, text
+    search's page of 3,304 partners: 9.9 → 4.2 ms, eighteenth round). Other values, text
     that could hold a quote, are bound."""
 
     prepare_rhs = False  # a list of values, each prepared once the column is known
