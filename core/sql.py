@@ -24,7 +24,15 @@ from contextlib import contextmanager
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import Aggregate, DateTimeField, FloatField, Func, IntegerField, Lookup
+from django.db.models import (
+    Aggregate,
+    BigIntegerField,
+    DateTimeField,
+    FloatField,
+    Func,
+    IntegerField,
+    Lookup,
+)
 from django.db.models.functions import Cast
 from django.db.models.lookups import In
 
@@ -63,25 +71,28 @@ class PercentileCont(Aggregate):
         return sqlite.as_sql(compiler, connection, **extra_context)
 
 
-class ElapsedDays(Func):
-    """``ElapsedDays(later, earlier)``: the days from one moment to another, a float.
+class ElapsedMicroseconds(Func):
+    """``ElapsedMicroseconds(later, earlier)``: the time from one moment to another in whole
+    microseconds, so that durations add up exactly and equal ones compare equal (the pipeline
+    report ranks its slowest projects by their days, ties by code).
 
-    On PostgreSQL, each moment's seconds since the epoch (``date_part``, a double precision,
-    exact to the microsecond for centuries yet) subtracted: the difference of two moments is
-    an interval, and an interval's ``EXTRACT`` a numeric, summed and divided as such (the
-    pipeline report's 51,000 stays at ten times district scale: 105 → 76 ms,
-    docs/BENCHMARKS.md, eighteenth round). On SQLite, Julian day numbers."""
+    On PostgreSQL the difference of the two moments is an interval, exact to the microsecond,
+    whose seconds ``date_part`` gives as a double precision, then rounded to whole
+    microseconds: an interval's ``EXTRACT`` is a numeric, and summing and dividing numerics
+    over the pipeline report's 51,000 stays at ten times district scale took 105 ms against 65
+    (docs/BENCHMARKS.md, eighteenth round). On SQLite, Julian day numbers, which count whole
+    milliseconds."""
 
     arity = 2
-    output_field = FloatField()
-    template = "((date_part('epoch', %(expressions)s)) / 86400.0)"
-    arg_joiner = ") - date_part('epoch', "
+    output_field = BigIntegerField()
+    template = "(date_part('epoch', %(expressions)s) * 1000000)::bigint"
+    arg_joiner = " - "
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return super().as_sql(
             compiler,
             connection,
-            template="(julianday(%(expressions)s))",
+            template="(CAST(ROUND((julianday(%(expressions)s)) * 86400000) AS INTEGER) * 1000)",
             arg_joiner=") - julianday(",
             **extra_context,
         )
@@ -215,7 +226,8 @@ class AnyOf(Lookup):
         # a cast to a length cuts longer values, which would then match what they start with.
         array_type = field.db_type(connection).split("(")[0] + "[]"
         if isinstance(field, IntegerField) and _whole_numbers(self.rhs):
-            return f"'{{{','.join(map(str, self.rhs))}}}'::{array_type}", ()
+            # Each number as int writes it, whatever a subclass says of itself.
+            return f"'{{{','.join(map(int.__repr__, self.rhs))}}}'::{array_type}", ()
         values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
         return f"%s::{array_type}", (values,)
 

@@ -19,7 +19,7 @@ from core.checks import MAX_BOUND_PARAMETERS
 from core.sql import (
     SQLITE_PERCENTILE,
     AnyOf,
-    ElapsedDays,
+    ElapsedMicroseconds,
     PercentileCont,
     UTCMidnight,
     WidthBucket,
@@ -235,6 +235,27 @@ def test_any_of_binds_values_other_than_whole_numbers():
     assert list(Partner.objects.filter(AnyOf(F("pk"), [other.pk + 2**40, other.pk]))) == [other]
 
 
+class _Sly(int):
+    """A number that, written as it says, would end the array and widen the condition."""
+
+    def __repr__(self) -> str:
+        return "0}'::bigint[]) OR true OR 1 = ANY('{0"
+
+    __str__ = __repr__
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_any_of_writes_each_number_as_a_number_whatever_it_says_of_itself():
+    partner, _other = PartnerFactory.create_batch(2)
+    queryset = Partner.objects.filter(AnyOf(F("pk"), [_Sly(partner.pk), Int2(-1)]))
+    sql, params = queryset.query.sql_with_params()
+    assert params == ()
+    assert f"= ANY('{{{partner.pk},-1}}'::bigint[])" in sql
+    assert "OR true" not in sql
+    assert list(queryset) == [partner]
+
+
 @ON_POSTGRESQL
 @pytest.mark.django_db
 def test_any_of_builds_its_array_once_for_a_lists_count_and_page(monkeypatch):
@@ -344,23 +365,27 @@ def _utc(*parts) -> dt.datetime:
     return dt.datetime(*parts, tzinfo=dt.UTC)
 
 
+SECOND = 10**6  # in microseconds
 ELAPSED = [
-    (_utc(2024, 1, 1), _utc(2024, 1, 1), 0.0),
-    (_utc(2024, 3, 1, 18), _utc(2024, 2, 28), 2.75),  # across a leap day
-    (_utc(2024, 1, 1), _utc(2024, 1, 2, 12), -1.5),
-    (_utc(2024, 1, 1, 0, 0, 0, 86400), _utc(2024, 1, 1), 1e-6),  # 86.4 milliseconds
-    (_utc(2024, 1, 1, 0, 0, 0, 864), _utc(2024, 1, 1), 1e-8),  # 864 microseconds
+    (_utc(2024, 1, 1), _utc(2024, 1, 1), 0),
+    (_utc(2024, 3, 1, 18), _utc(2024, 2, 28), 66 * 3600 * SECOND),  # across a leap day
+    (_utc(2024, 1, 1), _utc(2024, 1, 2, 12), -36 * 3600 * SECOND),
+    (_utc(2025, 3, 1, 18), _utc(2025, 2, 27), 66 * 3600 * SECOND),  # as long, another year
+    (_utc(2024, 1, 1, 0, 0, 0, 86000), _utc(2024, 1, 1), 86000),  # 86 milliseconds
+    (_utc(2024, 1, 1, 0, 0, 0, 864), _utc(2024, 1, 1), 864),  # 864 microseconds
+    (
+        _utc(2026, 5, 1, 8, 0, 0, 123456),
+        _utc(2021, 5, 1, 8, 0, 0, 123455),
+        1826 * 86400 * SECOND + 1,
+    ),
 ]
-
-
-MILLISECOND = 1 / 86_400_000  # in days
 SQLITE_MEMORY = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
 
-def _elapsed_days(database, later, earlier) -> float:
-    """``ElapsedDays`` of two moments, computed by ``database`` (a connection)."""
+def _elapsed(database, later, earlier) -> int:
+    """``ElapsedMicroseconds`` of two moments, computed by ``database`` (a connection)."""
     query = Partner.objects.none().query
-    expression = ElapsedDays(
+    expression = ElapsedMicroseconds(
         Value(later, output_field=DateTimeField()), Value(earlier, output_field=DateTimeField())
     ).resolve_expression(query)
     sql, params = query.get_compiler(connection=database).compile(expression)
@@ -370,14 +395,15 @@ def _elapsed_days(database, later, earlier) -> float:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("later", "earlier", "days"), ELAPSED)
-def test_elapsed_days_is_the_days_between_two_moments(later, earlier, days):
-    """A stay's days in the pipeline report: to the microsecond on PostgreSQL, to the
-    millisecond on SQLite (the embedded default of ``make run``; its Julian day numbers count
-    milliseconds)."""
+@pytest.mark.parametrize(("later", "earlier", "microseconds"), ELAPSED)
+def test_elapsed_microseconds_is_the_time_between_two_moments(later, earlier, microseconds):
+    """A stay's length in the pipeline report, exact (equal lengths tie, added up they stay
+    exact): to the microsecond on PostgreSQL, to the millisecond on SQLite (the embedded
+    default of ``make run``; its Julian day numbers count whole milliseconds)."""
+    assert _elapsed(connection, later, earlier) == microseconds
     sqlite = ConnectionHandler(SQLITE_MEMORY)["default"]
     try:
-        assert _elapsed_days(connection, later, earlier) == pytest.approx(days, abs=1e-9)
-        assert _elapsed_days(sqlite, later, earlier) == pytest.approx(days, abs=MILLISECOND)
+        found = _elapsed(sqlite, later, earlier)
     finally:
         sqlite.close()
+    assert found == round(microseconds, -3)
