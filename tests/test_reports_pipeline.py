@@ -291,6 +291,24 @@ def test_the_slowest_tied_on_days_are_ranked_by_code_and_cut_at_ten(api, db, fro
     assert {r["days"] for r in slowest} == {366.0}
 
 
+def test_stays_as_long_at_other_times_or_in_two_parts_tie_and_rank_by_code(api, db, frozen):
+    """Equally long stays at other moments, or one stay against two that add up to it, are
+    equally slow (lengths are added up in whole microseconds) and ranked by code."""
+    odd = dt.timedelta(hours=9, minutes=17, seconds=3, microseconds=700001)
+    seven = dt.timedelta(hours=7)
+    for code, start, end in (
+        ("C3", at(2024, 1, 1), at(2024, 3, 1)),
+        ("B2", at(2024, 2, 1), at(2024, 4, 1)),
+    ):
+        project(code, [(start + odd, Stage.LEAD), (end + odd, Stage.NEGOTIATING)], kind="other")
+    moves = [(at(2024, 5, 1) + odd, Stage.LEAD), (at(2024, 5, 21) + seven, Stage.NEGOTIATING)]
+    moves += [(at(2024, 6, 10) + seven, Stage.LEAD), (at(2024, 7, 20) + odd, Stage.NEGOTIATING)]
+    project("A1", moves, kind="other")  # 20 days less 2:17:03.700001, then 40 days and as much
+    slowest = rows(get(api), "slowest")
+    leads = [(r["rank"], r["code"], r["days"]) for r in slowest if r["stage"] == "lead"]
+    assert leads == [(1, "A1", 60.0), (2, "B2", 60.0), (3, "C3", 60.0)]
+
+
 def test_stalled_projects_and_the_threshold(api, pipeline, frozen):
     stalled = rows(get(api), "stalled")
     assert [(r["code"], r["stage"], r["last_move"], r["days"]) for r in stalled] == [
