@@ -125,7 +125,14 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path, 
     reminders = {"seconds": 1.5, "reminders": 3, "notifications": 3}
     reminders |= {"follow_ups_due_today": 10, "follow_ups_open_and_due": 12}
     imported = {"rows": 10, "created": 10, "preview": 0.5, "confirm": 0.7}
-    exported = {"seconds": 2.0, "rows": 100, "bytes": 2048, "peak_mb_max": 120, "before_mb": 90}
+    exported = {
+        "seconds": 2.0,
+        "seconds_each": [1.5, 2.0, 2.5],
+        "rows": 100,
+        "bytes": 2048,
+        "peak_mb_max": 120,
+        "before_mb": 90,
+    }
     refreshed = reports_refreshed(runs=1)
     assert refreshed["reports"] == len(REPORTS)
     readings = report_readings(bench_manager(), runs=1)
@@ -153,6 +160,7 @@ def test_the_operations_benchmark_reads_the_scans_and_writes_its_part(tmp_path, 
     assert "load" in written
     assert "## What we changed" in written
     assert "became 3 reminders" in written
+    assert "2.0 (1.5–2.5) s for a 0.0 MB workbook" in written  # the export's runs and spread
     assert f"refresh computed {len(REPORTS)} reports" in written
     assert f"| {readings[0]['report']} | " in written
     assert f"{swept['queries']} queries drawn from the partners' names" in written
