@@ -291,22 +291,23 @@ def test_the_slowest_tied_on_days_are_ranked_by_code_and_cut_at_ten(api, db, fro
     assert {r["days"] for r in slowest} == {366.0}
 
 
-def test_stays_as_long_at_other_times_or_in_two_parts_tie_and_rank_by_code(api, db, frozen):
-    """Equally long stays at other moments, or one stay against two that add up to it, are
-    equally slow (lengths are added up in whole microseconds) and ranked by code."""
-    odd = dt.timedelta(hours=9, minutes=17, seconds=3, microseconds=700001)
-    seven = dt.timedelta(hours=7)
-    for code, start, end in (
-        ("C3", at(2024, 1, 1), at(2024, 3, 1)),
-        ("B2", at(2024, 2, 1), at(2024, 4, 1)),
-    ):
-        project(code, [(start + odd, Stage.LEAD), (end + odd, Stage.NEGOTIATING)], kind="other")
-    moves = [(at(2024, 5, 1) + odd, Stage.LEAD), (at(2024, 5, 21) + seven, Stage.NEGOTIATING)]
-    moves += [(at(2024, 6, 10) + seven, Stage.LEAD), (at(2024, 7, 20) + odd, Stage.NEGOTIATING)]
-    project("A1", moves, kind="other")  # 20 days less 2:17:03.700001, then 40 days and as much
+def test_a_stay_as_long_as_two_added_up_ties_and_ranks_by_code(api, db, frozen):
+    """Lengths are added up in whole microseconds: one stay of 175 days 18:33:35.527284 and
+    two that add up to it are equally slow, ranked by code. (In days, a float each, the two
+    added up came out 3e-13 longer, and B2 was ranked first.)"""
+    utc = dt.UTC
+    length = dt.timedelta(days=175, seconds=66815, microseconds=527284)
+    first_part = dt.timedelta(days=34, seconds=38105, microseconds=809189)
+    start = dt.datetime(2024, 2, 7, 6, 51, 8, 358303, tzinfo=utc)
+    project("A1", [(start, Stage.LEAD), (start + length, Stage.NEGOTIATING)], kind="other")
+    start = dt.datetime(2024, 5, 26, 23, 56, 22, 816733, tzinfo=utc)
+    back = start + first_part + dt.timedelta(days=24)
+    moves = [(start, Stage.LEAD), (start + first_part, Stage.NEGOTIATING), (back, Stage.LEAD)]
+    moves.append((back + length - first_part, Stage.NEGOTIATING))
+    project("B2", moves, kind="other")
     slowest = rows(get(api), "slowest")
     leads = [(r["rank"], r["code"], r["days"]) for r in slowest if r["stage"] == "lead"]
-    assert leads == [(1, "A1", 60.0), (2, "B2", 60.0), (3, "C3", 60.0)]
+    assert leads == [(1, "A1", 175.8), (2, "B2", 175.8)]
 
 
 def test_stalled_projects_and_the_threshold(api, pipeline, frozen):
